@@ -1,0 +1,1 @@
+"""Demo data for a fresh portal: real Kota Depok agencies and realistic datasets."""

@@ -1,0 +1,64 @@
+"""Collects what each capability folder contributes, so plugin.py stays lean.
+
+Every capability (``registration``, ``lid``, ``sync``, ...) has a ``capability.py`` module that
+may define any of: ``actions()``, ``auth_functions()``, ``validators()``, ``helpers()``,
+``blueprints()``, ``cli_commands()`` and ``admin_tabs()``. Adding a capability means adding its
+name to ``CAPABILITIES``; nothing else in plugin.py changes.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any
+
+CAPABILITIES: tuple[str, ...] = ("demo", "registration", "sync")
+
+
+def _collect_dict(hook: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for name in CAPABILITIES:
+        module = import_module(f"ckanext.splpdepok.{name}.capability")
+        items: dict[str, Any] = getattr(module, hook, dict)()
+        clash = merged.keys() & items.keys()
+        if clash:
+            raise RuntimeError(f"{name} redefines {sorted(clash)} ({hook})")
+        merged.update(items)
+    return merged
+
+
+def _collect_list(hook: str) -> list[Any]:
+    collected: list[Any] = []
+    for name in CAPABILITIES:
+        module = import_module(f"ckanext.splpdepok.{name}.capability")
+        collected.extend(getattr(module, hook, list)())
+    return collected
+
+
+def actions() -> dict[str, Callable[..., Any]]:
+    return _collect_dict("actions")
+
+
+def auth_functions() -> dict[str, Callable[..., Any]]:
+    return _collect_dict("auth_functions")
+
+
+def validators() -> dict[str, Callable[..., Any]]:
+    return _collect_dict("validators")
+
+
+def helpers() -> dict[str, Callable[..., Any]]:
+    return _collect_dict("helpers")
+
+
+def blueprints() -> list[Any]:
+    return _collect_list("blueprints")
+
+
+def cli_commands() -> list[Any]:
+    """Subcommands of ``ckan splpdepok`` (the group itself is built in cli.py)."""
+    return _collect_list("cli_commands")
+
+
+def admin_tabs() -> list[tuple[str, str, str]]:
+    """(endpoint, label, icon) for the tabs each capability adds to /ckan-admin."""
+    return _collect_list("admin_tabs")

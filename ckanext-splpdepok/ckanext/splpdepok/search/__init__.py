@@ -1,0 +1,1 @@
+"""PostgreSQL search backend replacing Solr (the ``splpdepok_search`` plugin)."""
