@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 from ckanext.splpdepok import cli, registry
 
 
@@ -17,7 +18,7 @@ from ckanext.splpdepok import cli, registry
 @tk.blanket.blueprints(registry.blueprints)
 @tk.blanket.cli(cli.get_commands)
 @tk.blanket.config_declarations
-class SplpdepokPlugin(p.SingletonPlugin):
+class SplpdepokPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
 
