@@ -1,0 +1,1 @@
+"""notify: shared by registrations and the LID catalog."""

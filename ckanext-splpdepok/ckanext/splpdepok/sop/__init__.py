@@ -1,0 +1,1 @@
+"""sop: shared by registrations and the LID catalog."""
