@@ -36,6 +36,9 @@ setup(
             "splpdepok = ckanext.splpdepok.plugin:SplpdepokPlugin",
             "splpdepok_search = ckanext.splpdepok.search.plugin:SplpdepokSearchPlugin",
         ],
+        "ckan.rdf.profiles": [
+            "splpdepok_sdi = ckanext.splpdepok.schemas.dcat_profile:SplpdepokSdiProfile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],
