@@ -28,5 +28,3 @@ class SplpdepokPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "splpdepok")
-        for endpoint, label, icon in registry.admin_tabs():
-            tk.add_ckan_admin_tab(config, endpoint, label, icon=icon)

@@ -47,7 +47,9 @@ def validators() -> dict[str, Callable[..., Any]]:
 
 
 def helpers() -> dict[str, Callable[..., Any]]:
-    return _collect_dict("helpers")
+    collected = _collect_dict("helpers")
+    collected["splpdepok_admin_tabs"] = admin_tabs
+    return collected
 
 
 def blueprints() -> list[Any]:
@@ -60,5 +62,8 @@ def cli_commands() -> list[Any]:
 
 
 def admin_tabs() -> list[tuple[str, str, str]]:
-    """(endpoint, label, icon) for the tabs each capability adds to /ckan-admin."""
+    """(endpoint, label, icon) for the tabs each capability adds to /ckan-admin.
+
+    CKAN 2.11 has no config-driven admin tabs any more: templates/admin/base.html renders these.
+    """
     return _collect_list("admin_tabs")

@@ -1,0 +1,1 @@
+"""Tests of the Katalog LID and its SPLP adapter."""
