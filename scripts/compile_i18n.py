@@ -16,8 +16,25 @@ from babel.messages.pofile import read_po, write_po
 DOMAIN = "ckanext-splpdepok"
 
 
+def _ckan_plural_forms(locale: str) -> str | None:
+    """CKAN's own plural rule for the locale.
+
+    flask-babel applies the plural rule of the last catalog it merges to every message, so ours
+    must match CKAN's (Indonesian: one form) or CKAN's plural strings fall back to English.
+    """
+    import ckan
+
+    po = Path(ckan.__file__).parent / "i18n" / locale / "LC_MESSAGES" / "ckan.po"
+    if not po.exists():
+        return None
+    with po.open("rb") as f:
+        return read_po(f, locale=locale).plural_forms
+
+
 def merge_locale(lc_messages: Path) -> int:
-    merged = Catalog(locale=lc_messages.parent.name, domain=DOMAIN)
+    locale = lc_messages.parent.name
+    merged = Catalog(locale=locale, domain=DOMAIN)
+    plural_forms = _ckan_plural_forms(locale)
     for part in sorted((lc_messages / "parts").glob("*.po")):
         with part.open("rb") as f:
             catalog = read_po(f, locale=merged.locale)
@@ -27,6 +44,8 @@ def merge_locale(lc_messages: Path) -> int:
                 if known is not None and known.string != message.string:
                     sys.exit(f"{part}: {message.id!r} translated differently in another part")
                 merged.add(message.id, message.string, context=message.context)
+    if plural_forms:
+        merged.mime_headers = [*merged.mime_headers, ("Plural-Forms", plural_forms)]
     with (lc_messages / f"{DOMAIN}.po").open("wb") as f:
         write_po(f, merged, omit_header=False, width=0)
     with (lc_messages / f"{DOMAIN}.mo").open("wb") as f:
