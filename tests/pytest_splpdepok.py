@@ -2,36 +2,44 @@
 
 CKAN's ``reset_db`` drops every table the first time it runs, the tables of our plugins
 included. The extension's tables only come from alembic migrations, so after each reset the
-migrations of our enabled plugins are applied again: CKAN's own suites (e.g. TestPackageSearch)
-then run unchanged against this portal's plugins.
+migrations of our plugins are applied again, whether or not the plugins are loaded at that
+moment (fixture order must not matter): CKAN's own suites (e.g. TestPackageSearch) and ours then
+run unchanged.
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+import ckanext.splpdepok
+
+MIGRATIONS = Path(ckanext.splpdepok.__file__).parent / "migration"
 OUR_PLUGINS = ("splpdepok_search", "splpdepok")
 
 
-def _upgrade_our_plugins() -> None:
-    import ckan.plugins as p
-    from ckan.cli.db import _run_migrations  # type: ignore[attr-defined]
+def upgrade_our_plugins() -> None:
+    from ckan import model
 
-    for name in OUR_PLUGINS:
-        if p.plugin_loaded(name):
-            _run_migrations(name)
+    original = model.repo._alembic_ini
+    try:
+        for name in OUR_PLUGINS:
+            model.repo._alembic_ini = str(MIGRATIONS / name / "alembic.ini")
+            model.repo.upgrade_db("head")
+    finally:
+        model.repo._alembic_ini = original
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _splpdepok_migrations_after_reset() -> Any:
+def _splpdepok_migrations_after_reset() -> Iterator[None]:
     import ckan.tests.helpers as helpers
 
     original = helpers.reset_db
 
     def reset_db() -> None:
         original()
-        _upgrade_our_plugins()
+        upgrade_our_plugins()
 
     helpers.reset_db = reset_db
     yield

@@ -1,1 +1,1 @@
-"""Dataset schema with the Satu Data Indonesia field names (ckanext-scheming) and its DCAT profile."""
+"""Dataset schema with the Satu Data Indonesia field names (ckanext-scheming) + DCAT profile."""

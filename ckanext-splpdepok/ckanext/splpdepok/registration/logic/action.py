@@ -1,0 +1,293 @@
+"""Registration actions: create, update, submit, approve, return, reject (SOP steps 1-10).
+
+Each transition takes the registration's row lock (SELECT ... FOR UPDATE), checks the transition
+table and the optional ``version``, and records an immutable SOP event in the same transaction.
+A second reviewer acting at the same moment waits for the lock, then finds the state changed
+and gets a conflict (HTTP 409), so nothing is done twice. Mails go out after the commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckanext.splpdepok.notify.mail import Message, add_notice, send
+from ckanext.splpdepok.registration import documents, messages, provision, schema
+from ckanext.splpdepok.registration.logic import queries
+from ckanext.splpdepok.registration.model import Ippd, Registration
+from ckanext.splpdepok.registration.workflow import EDITABLE, MACHINE, SUBJECT, SUBMITTED
+from ckanext.splpdepok.sop import events
+from ckanext.splpdepok.sop.machine import NEW, Transition, TransitionError
+
+FIELDS = ("ippd_domain", "ippd_name", "username", "full_name", "email", "work_unit", "phone")
+
+
+class Conflict(tk.ValidationError):
+    """Someone else changed the registration first (the API answers 409)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"conflict": [message]}, error_summary={"Conflict": message})
+
+
+def _actor(context: dict[str, Any]) -> model.User:
+    user = context.get("auth_user_obj")
+    if not isinstance(user, model.User):
+        user = model.User.get(context.get("user"))
+    if user is None:
+        raise tk.NotAuthorized(tk._("Sign in first"))
+    return user
+
+
+def _commit(context: dict[str, Any]) -> None:
+    if not context.get("defer_commit"):
+        model.repo.commit()
+
+
+def _deliver(context: dict[str, Any], outbox: list[Message]) -> None:
+    """Mails leave only once the transition is committed (never for a rolled-back change)."""
+    if context.get("defer_commit"):
+        context.setdefault("splpdepok_outbox", []).extend(outbox)
+        return
+    for message in outbox:
+        send(message)
+
+
+def order_errors(kind: str, domain: str) -> dict[str, list[str]]:
+    """The SOP's order of kinds: IPPD, then its admin, then LID operators."""
+    ippd = Ippd.by_domain(domain) if domain else None
+    if kind == "ippd" and ippd is not None:
+        return {"ippd_domain": [tk._("An IPPD with this domain is already registered")]}
+    if kind in ("ippd_admin", "lid") and ippd is None:
+        return {"ippd_domain": [tk._(
+            "No approved IPPD registration for this domain: the IPPD must be registered "
+            "and approved first")]}
+    if kind == "lid" and ippd is not None and not ippd.has_active_admin():
+        return {"ippd_domain": [tk._(
+            "This IPPD has no active admin yet: its admin registration must be approved and "
+            "the admin account activated first")]}
+    return {}
+
+
+def _field_errors(reg_kind: str, data: dict[str, Any]) -> dict[str, list[str]]:
+    if reg_kind != "lid" and not data.get("ippd_name"):
+        return {"ippd_name": [tk._("Missing value")]}
+    return {}
+
+
+def _record(reg: Registration, transition: Transition, user: model.User, note: str = "",
+            data: dict[str, Any] | None = None, measured: bool = True) -> None:
+    clock_neutral = transition.name == "update"
+    events.record(SUBJECT, reg.id, transition, actor_user_id=user.id, actor_name=user.name,
+                  note=note, data=dict(data or {}, clock=not clock_neutral),
+                  measured=measured and not clock_neutral)
+
+
+def _store_uploads(reg: Registration, uploads: list[documents.CheckedUpload],
+                   user: model.User) -> list[str]:
+    return [documents.store(reg.id, upload, user.id).filename for upload in uploads]
+
+
+def _validated(context: dict[str, Any], data_dict: dict[str, Any],
+               schema_: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]],
+                                                  list[documents.CheckedUpload]]:
+    """Field validation and upload checks together, so a form shows every error at once."""
+    data, errors = tk.navl_validate(data_dict, schema_, context)
+    uploads, upload_errors = documents.check_uploads(data_dict)
+    return data, dict(errors, **upload_errors), uploads
+
+
+def registration_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Prepare a registration (SOP step 1, 5 or 7), as a draft.
+
+    :param kind: ``ippd``, ``ippd_admin`` or ``lid``
+    :param ippd_domain, ippd_name, username, full_name, email, work_unit, phone: the SOP's fields
+        (``ippd_name`` is taken from the IPPD for ``lid``)
+    :param letter_upload, kajian_upload: the registration letter and the kajian document
+        (PDF, DOCX or ODT; multipart upload)
+    """
+    tk.check_access("splpdepok_registration_create", context, data_dict)
+    user = _actor(context)
+    data_dict, errors, uploads = _validated(context, data_dict, schema.create_schema())
+    kind = data_dict.get("kind", "")
+    if not errors:
+        errors.update(_field_errors(kind, data_dict))
+        errors.update(order_errors(kind, data_dict["ippd_domain"]))
+    if errors:
+        raise tk.ValidationError(errors)
+    now = dt.datetime.utcnow()
+    reg = Registration(id=str(uuid.uuid4()), kind=kind, status="draft", version=1,
+                       creator_user_id=user.id, created=now, modified=now,
+                       **{f: data_dict.get(f) or "" for f in FIELDS})
+    if kind == "lid":
+        ippd = Ippd.by_domain(reg.ippd_domain)
+        reg.ippd_name = ippd.name if ippd else ""
+    model.Session.add(reg)
+    model.Session.flush()
+    stored = _store_uploads(reg, uploads, user)
+    _record(reg, MACHINE.find("create", NEW, kind), user, data={"documents": stored},
+            measured=False)
+    _commit(context)
+    return queries.registration_dict(reg, user)
+
+
+def _locked(data_dict: dict[str, Any], name: str) -> tuple[Registration, Transition]:
+    reg = Registration.get(data_dict["id"], for_update=True)
+    if reg is None:
+        raise tk.ObjectNotFound(tk._("Registration not found"))
+    try:
+        transition = MACHINE.find(name, reg.status, reg.kind)
+    except TransitionError:
+        model.Session.rollback()
+        raise Conflict(tk._(
+            "This registration is now '%(status)s': someone acted on it first. Reload it and "
+            "try again.") % {"status": reg.status}) from None
+    expected = data_dict.get("version")
+    if expected is not None and expected != reg.version:
+        model.Session.rollback()
+        raise Conflict(tk._("This registration was changed by someone else in the meantime. "
+                            "Reload it and try again."))
+    return reg, transition
+
+
+def _bump(reg: Registration, now: dt.datetime) -> None:
+    reg.version += 1
+    reg.modified = now
+
+
+def registration_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Edit a draft or returned registration (fields given replace the old values).
+
+    :param id: the registration
+    :param version: optional, the version you edited (conflict when it changed)
+    :param ippd_domain, ippd_name, username, full_name, email, work_unit, phone,
+        letter_upload, kajian_upload: as for create
+    """
+    tk.check_access("splpdepok_registration_update", context, data_dict)
+    user = _actor(context)
+    data_dict, errors, uploads = _validated(context, data_dict, schema.update_schema())
+    if errors:
+        raise tk.ValidationError(errors)
+    reg, transition = _locked(data_dict, "update")
+    changed = [f for f in FIELDS if f in data_dict and data_dict[f] != getattr(reg, f)]
+    for field in changed:
+        setattr(reg, field, data_dict[field] or "")
+    errors = _field_errors(reg.kind, {"ippd_name": reg.ippd_name})
+    if "ippd_domain" in changed:
+        errors.update(order_errors(reg.kind, reg.ippd_domain))
+    if errors:
+        model.Session.rollback()
+        raise tk.ValidationError(errors)
+    _bump(reg, dt.datetime.utcnow())
+    stored = _store_uploads(reg, uploads, user)
+    _record(reg, transition, user, data={"fields": changed, "documents": stored})
+    _commit(context)
+    return queries.registration_dict(reg, user)
+
+
+@tk.validate(schema.transition_schema)
+def registration_submit(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Submit (SOP step 2, 5 or 8), or resubmit a returned registration ("back to step 2").
+
+    :param id: the registration
+    :param note: optional note for the reviewer
+    :param version: optional expected version
+    """
+    tk.check_access("splpdepok_registration_submit", context, data_dict)
+    user = _actor(context)
+    reg, transition = _locked(data_dict, "submit")
+    missing = [k for k in documents.UPLOAD_FIELDS if k not in reg.current_documents()]
+    errors = {documents.UPLOAD_FIELDS[k]: [tk._("Upload this document before submitting")]
+              for k in missing}
+    errors.update(order_errors(reg.kind, reg.ippd_domain))
+    if errors:
+        model.Session.rollback()
+        raise tk.ValidationError(errors)
+    now = dt.datetime.utcnow()
+    reg.status, reg.submitted = transition.target, now
+    _bump(reg, now)
+    evidence = [f"{doc.filename} sha256:{doc.sha256[:16]}"
+                for doc in reg.current_documents().values()]
+    _record(reg, transition, user, note=data_dict.get("note", ""),
+            data={"documents": evidence})
+    outbox = messages.on_submit(reg)
+    for message in outbox:
+        add_notice(message)
+    _commit(context)
+    _deliver(context, outbox)
+    return queries.registration_dict(reg, user)
+
+
+def _decide(context: dict[str, Any], data_dict: dict[str, Any], name: str) -> dict[str, Any]:
+    tk.check_access(f"splpdepok_registration_{name}", context, data_dict)
+    user = _actor(context)
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    reg, transition = _locked(data_dict, name)
+    note = data_dict.get("note", "")
+    if transition.note_required and not note:
+        model.Session.rollback()
+        raise tk.ValidationError({"note": [tk._("A note is required to return or reject")]})
+    now = dt.datetime.utcnow()
+    outbox: list[Message] = []
+    if name == "approve":
+        errors = order_errors(reg.kind, reg.ippd_domain)
+        if errors:
+            model.Session.rollback()
+            raise tk.ValidationError(errors)
+    reg.status, reg.decided, reg.last_note = transition.target, now, note
+    _bump(reg, now)
+    _record(reg, transition, user, note=note)
+    if name == "approve":
+        outcome = provision.provision(reg, site_user)
+        for follow in MACHINE.following(transition, reg.kind):
+            _record(reg, follow, user, data=outcome.as_event_data())
+        outbox += messages.on_account(reg, outcome)
+    outbox += messages.on_decision(reg, name, note)
+    for message in outbox:
+        add_notice(message)
+    _commit(context)
+    _deliver(context, outbox)
+    return queries.registration_dict(reg, user)
+
+
+@tk.validate(schema.transition_schema)
+def registration_approve(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Approve a submitted registration (SOP step 3, 6 or 9) and do the work of step 4, 6 or 10:
+    create or link the user and organization, set memberships, record the IPPD / tenant.
+
+    :param id: the registration
+    :param note: optional
+    :param version: optional expected version
+    """
+    return _decide(context, data_dict, "approve")
+
+
+@tk.validate(schema.transition_schema)
+def registration_return(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Return a submitted registration as incomplete (back to SOP step 2).
+
+    :param id: the registration
+    :param note: required: what is missing
+    :param version: optional expected version
+    """
+    return _decide(context, data_dict, "return")
+
+
+@tk.validate(schema.transition_schema)
+def registration_reject(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Reject a submitted registration.
+
+    :param id: the registration
+    :param note: required: why
+    :param version: optional expected version
+    """
+    return _decide(context, data_dict, "reject")
+
+
+def is_submitted(reg: Registration) -> bool:
+    return reg.status == SUBMITTED
+
+
+def is_editable(reg: Registration) -> bool:
+    return reg.status in EDITABLE

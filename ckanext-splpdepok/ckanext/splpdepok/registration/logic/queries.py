@@ -1,0 +1,135 @@
+"""Read side of registrations: show, list (the reviewer queue), the SLA report."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
+from ckanext.splpdepok.registration import roles, schema
+from ckanext.splpdepok.registration.model import Registration
+from ckanext.splpdepok.registration.workflow import MACHINE, SUBJECT, SUBMITTED, review_step
+from ckanext.splpdepok.sop import events, sla, standards
+from ckanext.splpdepok.sop.steps import STEPS
+
+
+def age(reg: Registration, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Working minutes a submitted registration has waited, against its review standard."""
+    if reg.status != SUBMITTED or reg.submitted is None:
+        return {"age_minutes": None, "standard_minutes": None, "overdue": False}
+    step = review_step(reg.kind)
+    minutes = standards.calendar().working_minutes(reg.submitted, now or dt.datetime.utcnow())
+    standard = standards.standard_minutes(step)
+    return {"age_minutes": round(minutes, 1), "standard_minutes": standard,
+            "overdue": minutes > standard, "review_step": step}
+
+
+def registration_dict(reg: Registration, user: model.User | None, *,
+                      with_events: bool = False) -> dict[str, Any]:
+    data = reg.dictize(personal=roles.can_view(user, reg))
+    data.update(age(reg))
+    reviewer = roles.can_review(user, reg)
+    applicant = user is not None and user.id == reg.creator_user_id
+    data["actions"] = [
+        name for name in MACHINE.allowed(reg.status, reg.kind)
+        if (name in ("update", "submit") and applicant)
+        or (name in ("approve", "return", "reject") and reviewer)
+    ]
+    if with_events:
+        data["events"] = [e.dictize() for e in events.for_subject(SUBJECT, reg.id)]
+    return data
+
+
+@tk.side_effect_free
+@tk.validate(schema.show_schema)
+def registration_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """One registration with its documents and its full event history.
+
+    :param id: the registration
+    """
+    tk.check_access("splpdepok_registration_show", context, data_dict)
+    reg = Registration.get(data_dict["id"])
+    if reg is None:
+        raise tk.ObjectNotFound(tk._("Registration not found"))
+    return registration_dict(reg, roles.user_obj(context.get("user")), with_events=True)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def visible_query(user: model.User, *, mine: bool = False) -> Any:
+    """Registrations ``user`` may see: own ones; all for the walidata; LID ones of their IPPDs."""
+    query = model.Session.query(Registration)
+    if mine:
+        return query.filter(Registration.creator_user_id == user.id)
+    if roles.is_walidata(user):
+        return query
+    domains = roles.administered_domains(user)
+    own = Registration.creator_user_id == user.id
+    if domains:
+        return query.filter(sa.or_(own, sa.and_(Registration.kind == "lid",
+                                                Registration.ippd_domain.in_(domains))))
+    return query.filter(own)
+
+
+@tk.side_effect_free
+@tk.validate(schema.list_schema)
+def registration_list(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Registrations the caller may see, newest first.
+
+    :param kind: optional filter (``ippd``, ``ippd_admin``, ``lid``)
+    :param status: optional filter (draft, submitted, returned, approved, rejected)
+    :param overdue: optional; true: only submitted ones past their review standard
+    :param work_unit: optional filter (substring, case-insensitive)
+    :param text: optional search in domain, IPPD name, user name, full name, work unit
+    :param mine: optional; true: only the caller's own applications
+    :param limit: page size (1-100, default 20); :param offset: default 0
+    :returns: ``{"count": n, "results": [...]}``
+    """
+    tk.check_access("splpdepok_registration_list", context, data_dict)
+    user = roles.user_obj(context.get("user"))
+    if user is None:
+        raise tk.NotAuthorized(tk._("Sign in to see registrations"))
+    query = visible_query(user, mine=bool(data_dict.get("mine")))
+    for field in ("kind", "status"):
+        if data_dict.get(field):
+            query = query.filter(getattr(Registration, field) == data_dict[field])
+    if data_dict.get("work_unit"):
+        query = query.filter(Registration.work_unit.ilike(_like(data_dict["work_unit"])))
+    if data_dict.get("text"):
+        pattern = _like(data_dict["text"])
+        query = query.filter(sa.or_(*(getattr(Registration, f).ilike(pattern) for f in (
+            "ippd_domain", "ippd_name", "username", "full_name", "work_unit"))))
+    query = query.order_by(Registration.created.desc(), Registration.id)
+    limit, offset = data_dict["limit"], data_dict["offset"]
+    if data_dict.get("overdue"):
+        regs = [r for r in query.filter(Registration.status == SUBMITTED) if age(r)["overdue"]]
+        count, page = len(regs), regs[offset:offset + limit]
+    else:
+        count, page = query.count(), query.offset(offset).limit(limit).all()
+    return {"count": count, "results": [registration_dict(r, user) for r in page]}
+
+
+@tk.side_effect_free
+@tk.validate(schema.report_schema)
+def sla_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Compliance with the SOP time standards, per step: count, median, share within standard.
+
+    :param subject_type: optional (``registration``; the LID workflow adds its own)
+    """
+    tk.check_access("splpdepok_sla_report", context, data_dict)
+    all_standards = standards.all_standards()
+    rows = sla.compliance(events.measured_samples(data_dict.get("subject_type")), all_standards)
+    return {"steps": [{
+        "step": r.step,
+        "activity": STEPS[r.step].activity if r.step in STEPS else "",
+        "standard": standards.standard_text(r.step) if r.step in STEPS else "",
+        "standard_minutes": r.standard_minutes,
+        "count": r.count,
+        "median_minutes": None if r.median_minutes is None else round(r.median_minutes, 1),
+        "within_standard": r.within_standard,
+        "share_within": None if r.share_within is None else round(r.share_within, 3),
+    } for r in rows]}

@@ -1,0 +1,218 @@
+"""Registration records, their uploaded documents and the IPPDs that approvals create.
+
+Tables come from migration 0001 only; ids are text and there are no foreign keys into CKAN core
+tables (user and organization ids are stored as text).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
+
+KINDS = ("ippd", "ippd_admin", "lid")
+DOCUMENT_KINDS = ("letter", "kajian")
+PERSONAL_FIELDS = ("email", "phone")
+
+registrations_table = sa.Table(
+    "splpdepok_registrations",
+    tk.BaseModel.metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True),
+    sa.Column("kind", sa.UnicodeText, nullable=False),
+    sa.Column("status", sa.UnicodeText, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    sa.Column("ippd_domain", sa.UnicodeText, nullable=False),
+    sa.Column("ippd_name", sa.UnicodeText, nullable=False, default=""),
+    sa.Column("username", sa.UnicodeText, nullable=False),
+    sa.Column("full_name", sa.UnicodeText, nullable=False),
+    sa.Column("email", sa.UnicodeText, nullable=False),
+    sa.Column("work_unit", sa.UnicodeText, nullable=False),
+    sa.Column("phone", sa.UnicodeText, nullable=False),
+    sa.Column("creator_user_id", sa.UnicodeText, nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("modified", sa.DateTime, nullable=False),
+    sa.Column("submitted", sa.DateTime),
+    sa.Column("decided", sa.DateTime),
+    sa.Column("user_id", sa.UnicodeText),
+    sa.Column("organization_id", sa.UnicodeText),
+    sa.Column("ippd_id", sa.UnicodeText),
+    sa.Column("last_note", sa.UnicodeText),
+)
+
+documents_table = sa.Table(
+    "splpdepok_registration_documents",
+    tk.BaseModel.metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True),
+    sa.Column("registration_id", sa.UnicodeText,
+              sa.ForeignKey("splpdepok_registrations.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.UnicodeText, nullable=False),
+    sa.Column("filename", sa.UnicodeText, nullable=False),
+    sa.Column("mimetype", sa.UnicodeText, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.UnicodeText, nullable=False),
+    sa.Column("uploaded_by", sa.UnicodeText, nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False),
+)
+
+ippds_table = sa.Table(
+    "splpdepok_ippds",
+    tk.BaseModel.metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True),
+    sa.Column("domain", sa.UnicodeText, nullable=False, unique=True),
+    sa.Column("name", sa.UnicodeText, nullable=False),
+    sa.Column("organization_id", sa.UnicodeText, nullable=False),
+    sa.Column("registration_id", sa.UnicodeText, nullable=False),
+    sa.Column("admin_user_id", sa.UnicodeText),
+    sa.Column("admin_registration_id", sa.UnicodeText),
+    sa.Column("tenant_domain", sa.UnicodeText),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("modified", sa.DateTime, nullable=False),
+)
+
+
+class Registration(tk.BaseModel):  # type: ignore[misc, valid-type]
+    __table__ = registrations_table
+
+    id: str
+    kind: str
+    status: str
+    version: int
+    ippd_domain: str
+    ippd_name: str
+    username: str
+    full_name: str
+    email: str
+    work_unit: str
+    phone: str
+    creator_user_id: str
+    created: dt.datetime
+    modified: dt.datetime
+    submitted: dt.datetime | None
+    decided: dt.datetime | None
+    user_id: str | None
+    organization_id: str | None
+    ippd_id: str | None
+    last_note: str | None
+
+    @classmethod
+    def get(cls, id_: str, *, for_update: bool = False) -> Registration | None:
+        """``for_update`` takes the row lock that serialises concurrent transitions."""
+        query = model.Session.query(cls).filter(cls.id == id_)
+        if for_update:
+            query = query.with_for_update().populate_existing()
+        return query.one_or_none()
+
+    def documents(self) -> list[Document]:
+        return (model.Session.query(Document).filter(Document.registration_id == self.id)
+                .order_by(Document.created).all())
+
+    def current_documents(self) -> dict[str, Document]:
+        """The latest upload of each document kind (older ones stay, as evidence)."""
+        latest: dict[str, Document] = {}
+        for doc in self.documents():
+            latest[doc.kind] = doc
+        return latest
+
+    def dictize(self, *, personal: bool) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "status": self.status,
+            "version": self.version,
+            "ippd_domain": self.ippd_domain,
+            "ippd_name": self.ippd_name,
+            "username": self.username,
+            "full_name": self.full_name,
+            "work_unit": self.work_unit,
+            "creator_user_id": self.creator_user_id,
+            "created": self.created.isoformat(),
+            "modified": self.modified.isoformat(),
+            "submitted": self.submitted.isoformat() if self.submitted else None,
+            "decided": self.decided.isoformat() if self.decided else None,
+            "user_id": self.user_id,
+            "organization_id": self.organization_id,
+            "ippd_id": self.ippd_id,
+            "last_note": self.last_note or "",
+        }
+        if personal:
+            data["email"] = self.email
+            data["phone"] = self.phone
+            data["documents"] = [d.dictize() for d in self.current_documents().values()]
+        return data
+
+
+class Document(tk.BaseModel):  # type: ignore[misc, valid-type]
+    __table__ = documents_table
+
+    id: str
+    registration_id: str
+    kind: str
+    filename: str
+    mimetype: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    created: dt.datetime
+
+    @classmethod
+    def get(cls, id_: str) -> Document | None:
+        return model.Session.get(cls, id_)
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "filename": self.filename,
+            "mimetype": self.mimetype,
+            "size": self.size,
+            "sha256": self.sha256,
+            "created": self.created.isoformat(),
+        }
+
+
+class Ippd(tk.BaseModel):  # type: ignore[misc, valid-type]
+    """An approved SPL IPPD: its domain, organization, admin and SPLP tenant domain."""
+
+    __table__ = ippds_table
+
+    id: str
+    domain: str
+    name: str
+    organization_id: str
+    registration_id: str
+    admin_user_id: str | None
+    admin_registration_id: str | None
+    tenant_domain: str | None
+    created: dt.datetime
+    modified: dt.datetime
+
+    @classmethod
+    def by_domain(cls, domain: str, *, for_update: bool = False) -> Ippd | None:
+        query = model.Session.query(cls).filter(cls.domain == domain)
+        if for_update:
+            query = query.with_for_update()
+        return query.one_or_none()
+
+    @classmethod
+    def query_all(cls) -> list[Ippd]:
+        return model.Session.query(cls).order_by(cls.domain).all()
+
+    def has_active_admin(self) -> bool:
+        if not self.admin_user_id:
+            return False
+        user = model.User.get(self.admin_user_id)
+        return bool(user and user.state == model.State.ACTIVE)
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "domain": self.domain,
+            "name": self.name,
+            "organization_id": self.organization_id,
+            "registration_id": self.registration_id,
+            "admin_user_id": self.admin_user_id,
+            "tenant_domain": self.tenant_domain,
+            "created": self.created.isoformat(),
+        }

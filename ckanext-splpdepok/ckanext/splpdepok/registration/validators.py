@@ -1,0 +1,99 @@
+"""Validators for registration fields, built on well-kept libraries.
+
+Each ``normalise_*`` function is pure (raises ``ValueError`` with an English msgid); the
+``splpdepok_*`` wrappers adapt them to CKAN's navl validators so errors come back as
+``ValidationError`` dicts, never as server errors.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import email_validator
+import idna
+import phonenumbers
+import validators as _validators
+
+_MAX_TEXT = 200
+
+
+def normalise_email(value: str) -> str:
+    try:
+        return email_validator.validate_email(
+            value.strip(), check_deliverability=False).normalized
+    except (email_validator.EmailNotValidError, UnicodeError) as error:
+        raise ValueError("Not a valid email address") from error
+
+
+def normalise_phone(value: str) -> str:
+    """An Indonesian phone number (``0812…``, ``+62 21 …``) in E.164 form."""
+    try:
+        number = phonenumbers.parse(value, "ID")
+    except phonenumbers.NumberParseException as error:
+        raise ValueError("Not a valid Indonesian phone number") from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("Not a valid Indonesian phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_domain(value: str) -> str:
+    """A host name (RFC 1123, internationalised names accepted) in lower-case ASCII form."""
+    text = value.strip().rstrip(".").lower()
+    try:
+        ascii_name = idna.encode(text, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as error:
+        raise ValueError("Not a valid domain name") from error
+    if len(ascii_name) > 253 or _validators.domain(ascii_name) is not True:
+        raise ValueError("Not a valid domain name")
+    return ascii_name
+
+
+def normalise_text(value: str, limit: int = _MAX_TEXT) -> str:
+    text = " ".join(value.split())
+    if len(text) > limit:
+        raise ValueError(f"Must be at most {limit} characters")
+    if any(ord(ch) < 32 for ch in text):
+        raise ValueError("Contains control characters")
+    return text
+
+
+def _adapt(func: Any) -> Any:
+    def validator(value: Any, context: dict[str, Any]) -> Any:
+        if value is None or value is tk.missing or value == "":
+            return value
+        if not isinstance(value, str):
+            raise tk.Invalid(tk._("Must be text"))
+        try:
+            return func(value)
+        except ValueError as error:
+            raise tk.Invalid(tk._(str(error))) from None
+
+    validator.__name__ = func.__name__
+    return validator
+
+
+splpdepok_email = _adapt(normalise_email)
+splpdepok_phone_id = _adapt(normalise_phone)
+splpdepok_domain = _adapt(normalise_domain)
+splpdepok_text = _adapt(normalise_text)
+
+
+def splpdepok_note(value: Any, context: dict[str, Any]) -> Any:
+    if value is None or value is tk.missing:
+        return ""
+    if not isinstance(value, str):
+        raise tk.Invalid(tk._("Must be text"))
+    text = value.strip()
+    if len(text) > 4000:
+        raise tk.Invalid(tk._("Must be at most 4000 characters"))
+    return text
+
+
+def all_validators() -> dict[str, Any]:
+    return {
+        "splpdepok_email": splpdepok_email,
+        "splpdepok_phone_id": splpdepok_phone_id,
+        "splpdepok_domain": splpdepok_domain,
+        "splpdepok_text": splpdepok_text,
+        "splpdepok_note": splpdepok_note,
+    }

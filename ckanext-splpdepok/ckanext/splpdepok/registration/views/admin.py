@@ -1,0 +1,139 @@
+"""Reviewer pages in the CKAN admin area: queue, detail with decisions, report, exports."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckanext.splpdepok.registration import export
+from ckanext.splpdepok.registration.model import KINDS
+from ckanext.splpdepok.registration.views.common import context, download, error_messages
+from ckanext.splpdepok.registration.workflow import REVIEW_TRANSITIONS, STATES
+from flask import Blueprint, Response
+
+blueprint = Blueprint("splpdepok_registration_admin", __name__,
+                      url_prefix="/ckan-admin/pendaftaran")
+PAGE = 20
+
+
+def _guard(auth: str = "splpdepok_registration_review_queue") -> Any:
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.request.path)
+    try:
+        tk.check_access(auth, context(), {})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only reviewers may open the registration queue"))
+    return None
+
+
+def _filters() -> dict[str, Any]:
+    args = tk.request.args
+    filters: dict[str, Any] = {}
+    if args.get("kind") in KINDS:
+        filters["kind"] = args["kind"]
+    status = args.get("status", "submitted")
+    if status in STATES:
+        filters["status"] = status
+    for key in ("work_unit", "text"):
+        if args.get(key, "").strip():
+            filters[key] = args[key].strip()[:200]
+    if args.get("overdue"):
+        filters["overdue"] = True
+    return filters
+
+
+@blueprint.route("/")
+@blueprint.route("")
+def queue() -> Any:
+    denied = _guard()
+    if denied is not None:
+        return denied
+    filters = _filters()
+    try:
+        page = max(1, int(tk.request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    try:
+        result = tk.get_action("splpdepok_registration_list")(
+            context(), dict(filters, limit=PAGE, offset=(page - 1) * PAGE))
+    except tk.ValidationError as error:
+        result = {"count": 0, "results": []}
+        for messages in error_messages(error).values():
+            tk.h.flash_error("; ".join(messages))
+    return tk.render("splpdepok/registration/admin/queue.html", {
+        "result": result, "filters": filters, "page": page, "page_size": PAGE,
+        "kinds": KINDS, "states": STATES, "raw_status": tk.request.args.get("status", "submitted"),
+    })
+
+
+@blueprint.route("/<id>")
+def read(id: str) -> Any:
+    denied = _guard()
+    if denied is not None:
+        return denied
+    try:
+        reg = tk.get_action("splpdepok_registration_show")(context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Registration not found"))
+    return tk.render("splpdepok/registration/admin/read.html", {"registration": reg})
+
+
+@blueprint.route("/<id>/<decision>", methods=["POST"])
+def decide(id: str, decision: str) -> Any:
+    if decision not in REVIEW_TRANSITIONS:
+        return tk.abort(404)
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login")
+    data: dict[str, Any] = {"id": id, "note": tk.request.form.get("note", "")}
+    if tk.request.form.get("version", "").isdigit():
+        data["version"] = int(tk.request.form["version"])
+    try:
+        tk.get_action(f"splpdepok_registration_{decision}")(context(), data)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the walidata (or, for LID operators, the IPPD admin) "
+                                  "may review"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Registration not found"))
+    except tk.ValidationError as error:
+        for messages in error_messages(error).values():
+            tk.h.flash_error("; ".join(messages))
+    else:
+        tk.h.flash_success({
+            "approve": tk._("Registration approved; accounts and notifications done"),
+            "return": tk._("Registration returned to the applicant"),
+            "reject": tk._("Registration rejected"),
+        }[decision])
+    return tk.redirect_to("splpdepok_registration_admin.read", id=id)
+
+
+@blueprint.route("/<id>/dokumen/<document_id>")
+def document(id: str, document_id: str) -> Any:
+    return download(id, document_id)
+
+
+@blueprint.route("/laporan")
+def report() -> Any:
+    denied = _guard("splpdepok_sla_report")
+    if denied is not None:
+        return denied
+    report = tk.get_action("splpdepok_sla_report")(context(), {})
+    return tk.render("splpdepok/registration/admin/report.html", {"report": report})
+
+
+@blueprint.route("/ekspor.<fmt>")
+def download_export(fmt: str) -> Any:
+    if fmt not in ("xlsx", "csv"):
+        return tk.abort(404)
+    denied = _guard("splpdepok_registration_export")
+    if denied is not None:
+        return denied
+    rows = export.event_rows(export.all_registrations())
+    stamp = dt.datetime.utcnow().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        body, mimetype = export.to_csv(rows).encode("utf-8-sig"), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = export.to_xlsx(rows), export.XLSX_MIME
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="pendaftaran-{stamp}.{fmt}"',
+        "Cache-Control": "private, no-store",
+    })

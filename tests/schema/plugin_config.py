@@ -1,0 +1,96 @@
+"""The configuration the portal runs the SDI schema with, as pytest marks for integration tests.
+
+config/test.ini stays untouched (CKAN's core search tests run with it); tests that need the
+schema, ckanext-dcat and structured data switch them on with these marks.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PLUGINS = "splpdepok_search splpdepok scheming_datasets dcat dcat_json_interface structured_data"
+PROFILES = "euro_dcat_ap_3 splpdepok_sdi"
+SCHEMA = "ckanext.splpdepok.schemas:sdi_dataset.yaml"
+PRESETS = "ckanext.scheming:presets.json ckanext.splpdepok.schemas:presets.json"
+
+SDI_SCHEMA_MARKS = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.ckan_config("scheming.dataset_schemas", SCHEMA),
+    pytest.mark.ckan_config("scheming.presets", PRESETS),
+    pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", PROFILES),
+    # with_plugins before clean_db: the reset re-applies the search index migration.
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+]
+
+# A plain CKAN (no scheming): what a remote catalog without the SDI schema looks like.
+PLAIN_CKAN_MARKS = [
+    pytest.mark.ckan_config("ckan.plugins", "splpdepok_search"),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+]
+
+
+def national_fields() -> dict[str, str]:
+    """A complete set of valid SDI + local field values for package_create."""
+    return {
+        "notes": "Jumlah penduduk **per kecamatan** <b>Kota Depok</b> & sekitarnya.",
+        "tag_string": "penduduk,kecamatan",
+        "license_id": "cc-by",
+        "url": "https://disdukcapil.depok.go.id",
+        "author": "Dinas Kependudukan dan Pencatatan Sipil",
+        "author_email": "disdukcapil@depok.go.id",
+        "maintainer": "Diskominfo Kota Depok",
+        "maintainer_email": "diskominfo@depok.go.id",
+        "id_dds": "DDS-3276-001",
+        "id_sds": "SDS-001",
+        "satuan": "Jiwa",
+        "ukuran": "Jumlah",
+        "jenis": "Data Statistik Sektoral",
+        "theme": "Kependudukan",
+        "accrualPeriodicity": "Tahunan",
+        "accessRights": "terbuka",
+        "prioritas_tahun": "2024",
+        "publisher_type": "daerah-kota",
+        "tingkat_penyajian": "kecamatan",
+        "cakupan": "Kota Depok",
+        "temporal_start": "2020",
+        "temporal_end": "2024",
+    }
+
+
+def resources() -> list[dict[str, str]]:
+    return [
+        {
+            "name": "Penduduk 2024",
+            "description": "Tabel penduduk per kecamatan",
+            "format": "CSV",
+            "url": "https://data.depok.go.id/files/penduduk-2024.csv",
+            "id_msi": "https://sirusa.web.bps.go.id/metadata/indikator/4120",
+        },
+        {
+            "name": "API penduduk",
+            "description": "Layanan JSON",
+            "format": "JSON",
+            "url": "https://api.depok.go.id/penduduk",
+        },
+    ]
+
+
+def load_demo_catalog() -> list[dict[str, Any]]:
+    """Create the demo data engineer's organizations, groups and datasets through the API with
+    the SDI schema on; returns the created datasets (a ValidationError means a mismatch)."""
+    from ckan.tests import factories
+    from ckan.tests.helpers import call_action
+    from ckanext.splpdepok.demo.data import read_data
+
+    data = read_data()
+    sysadmin = factories.Sysadmin()
+    context = {"user": sysadmin["name"]}
+    for org in data.organizations:
+        call_action("organization_create", context=dict(context), **org)
+    for group in data.groups:
+        call_action("group_create", context=dict(context), **group)
+    return [
+        call_action("package_create", context=dict(context), **dataset)
+        for dataset in data.datasets
+    ]
