@@ -1,0 +1,120 @@
+"""``ckan splpdepok sync``: run a target now (progress bar), run the schedule, check a target."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from ckanext.splpdepok.sync.model import SyncTarget
+
+
+def _target(name: str) -> SyncTarget:
+    target = SyncTarget.get(name)
+    if target is None:
+        raise click.BadParameter(f"no sync target '{name}'", param_hint="--target")
+    return target
+
+
+class _Bar:
+    """A click progress bar created once the run knows how much work there is."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Syncing", show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.group("sync", invoke_without_command=True,
+             short_help="Push datasets to a sync target (or run the schedule).")
+@click.option("--target", "target_name", help="Name of the sync target.")
+@click.option("--dry-run", is_flag=True, help="Show what would change, send nothing.")
+@click.option("--only-failed", is_flag=True, help="Retry only the datasets that failed.")
+@click.option("--confirm-withdrawal", is_flag=True,
+              help="Go on although more than the target's share would be withdrawn.")
+@click.pass_context
+def sync(ctx: click.Context, target_name: str | None, dry_run: bool, only_failed: bool,
+         confirm_withdrawal: bool) -> None:
+    """Run the sync of one target now, in this process."""
+    if ctx.invoked_subcommand:
+        return
+    if not target_name:
+        raise click.UsageError("give --target NAME (or a subcommand: schedule, check)")
+    from ckanext.splpdepok.sync import jobs
+    from ckanext.splpdepok.sync.runner import execute_run
+
+    target = _target(target_name)
+    try:
+        run = jobs.create_run(target, user="cli", dry_run=dry_run, only_failed=only_failed,
+                              confirm_withdrawal=confirm_withdrawal)
+    except jobs.AlreadyRunning:
+        raise click.ClickException(f"a run of '{target.name}' is already queued or running"
+                                   ) from None
+    bar = _Bar()
+    try:
+        result = execute_run(run.id, progress=bar)
+    finally:
+        bar.close()
+    _print_run(result, dry_run)
+    if result["status"] in ("failed", "needs_confirmation"):
+        raise SystemExit(1)
+
+
+def _print_run(result: dict[str, Any], dry_run: bool) -> None:
+    import ckan.model as model
+    from ckanext.splpdepok.sync.model import SyncRunItem
+
+    counts = result.get("counts") or {}
+    click.echo(f"run {result['id']}: {result['status']}")
+    click.echo("  " + ", ".join(f"{k} {counts.get(k, 0)}" for k in
+                                ("created", "updated", "unchanged", "withdrawn", "failed")))
+    if result.get("message"):
+        click.echo(f"  {result['message']}")
+    items = (model.Session.query(SyncRunItem).filter_by(run_id=result["id"])
+             .order_by(SyncRunItem.package_name))
+    for item in items:
+        if dry_run:
+            click.echo(f"  {item.action:9} {item.package_name} -> {item.remote_name or ''}")
+            for change in item.diff or []:
+                click.echo(f"      {change['field']}: {json.dumps(change['old'])} -> "
+                           f"{json.dumps(change['new'])}")
+            if item.error:
+                click.echo(f"      {item.error}")
+        elif item.outcome == "failed":
+            click.echo(f"  FAILED {item.package_name}: {item.error}")
+
+
+@sync.command("schedule")
+def schedule() -> None:
+    """Enqueue every target whose interval has passed (run from cron every few minutes)."""
+    from ckanext.splpdepok.sync import jobs
+
+    for run in jobs.enqueue_due():
+        click.echo(f"queued run {run.id} of target {run.target_id}")
+
+
+@sync.command("check")
+@click.option("--target", "target_name", required=True)
+def check(target_name: str) -> None:
+    """Connection check of one target."""
+    from ckanext.splpdepok.sync import checks
+
+    report = checks.check_target(_target(target_name))
+    for row in report.results:
+        click.echo(f"  {'ok ' if row['ok'] else 'BAD'} {row['check']:13} {row['detail']} "
+                   f"({row['ms']} ms)")
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def cli_commands() -> list[click.Command]:
+    return [sync]

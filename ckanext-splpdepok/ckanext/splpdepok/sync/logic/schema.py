@@ -1,0 +1,180 @@
+"""Validation schemas of the sync actions (the admin form posts the same keys as the API)."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckanext.splpdepok.sync import credentials
+
+Invalid = tk.Invalid
+_SLUG = re.compile(r"^[a-z0-9_-]{2,100}$")
+_PREFIX = re.compile(r"^[a-z0-9_-]{0,40}$")
+TYPES = ("ckan", "jabar", "harvest")
+SELECTION_MODES = ("all", "organization", "tag")
+
+
+def _pairs(value: Any) -> dict[str, str]:
+    """A dict from a dict, a JSON object, or text lines ``key = value``."""
+    if isinstance(value, dict):
+        return {str(k).strip(): str(v).strip() for k, v in value.items() if str(k).strip()}
+    text = str(value or "").strip()
+    if not text:
+        return {}
+    if text.startswith("{"):
+        try:
+            return _pairs(json.loads(text))
+        except ValueError as exc:
+            raise Invalid(tk._("Not valid JSON")) from exc
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        key, sep, val = line.partition("=")
+        if not sep or not key.strip() or not val.strip():
+            raise Invalid(tk._("Write one 'local = remote' pair per line"))
+        out[key.strip()] = val.strip()
+    return out
+
+
+def org_map(value: Any, context: Any) -> dict[str, str]:
+    mapping = _pairs(value)
+    for remote in mapping.values():
+        if not _SLUG.match(remote):
+            raise Invalid(tk._("Remote organization names use a-z, 0-9, - and _"))
+    return mapping
+
+
+def field_policy(value: Any, context: Any) -> dict[str, str]:
+    policy = _pairs(value)
+    for side in policy.values():
+        if side not in ("local", "remote"):
+            raise Invalid(tk._("Each field is won by 'local' or 'remote'"))
+    return policy
+
+
+def selection(value: Any, context: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = json.loads(text) if text.startswith("{") else {"mode": text or "all"}
+        except ValueError as exc:
+            raise Invalid(tk._("Not valid JSON")) from exc
+    if not isinstance(value, dict):
+        raise Invalid(tk._("Not a selection"))
+    mode = value.get("mode") or "all"
+    if mode not in SELECTION_MODES:
+        raise Invalid(tk._("Selection is 'all', 'organization' or 'tag'"))
+    values = value.get("values") or []
+    if isinstance(values, str):
+        values = [v.strip() for v in values.split(",")]
+    values = [str(v).strip() for v in values if str(v).strip()]
+    if mode != "all" and not values:
+        raise Invalid(tk._("Name at least one organization or tag"))
+    return {"mode": mode, "values": values}
+
+
+def credential_ref(value: Any, context: Any) -> str:
+    value = (value or "").strip()
+    if not credentials.valid_reference(value):
+        raise Invalid(tk._(
+            "Name an environment variable starting with SPLPDEPOK_SYNC_ or a setting starting "
+            "with ckanext.splpdepok.sync.credential. (never the secret itself)"))
+    return value
+
+
+def one_of(*choices: str) -> Any:
+    def check(value: Any, context: Any) -> str:
+        if value not in choices:
+            raise Invalid(tk._("Must be one of: {}").format(", ".join(choices)))
+        return value
+    return check
+
+
+def matches(pattern: re.Pattern[str], message: str) -> Any:
+    def check(value: Any, context: Any) -> str:
+        if not pattern.match(value or ""):
+            raise Invalid(tk._(message))
+        return value
+    return check
+
+
+def http_url(value: Any, context: Any) -> str:
+    value = (value or "").strip()
+    if value and not re.match(r"^https?://[^\s/]+", value):
+        raise Invalid(tk._("Enter an http(s) address"))
+    return value.rstrip("/")
+
+
+def to_float(value: Any, context: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise Invalid(tk._("Enter a number")) from exc
+    if number < 0:
+        raise Invalid(tk._("Enter a number of at least 0"))
+    return number
+
+
+def share(value: Any, context: Any) -> float:
+    number = to_float(value, context)
+    if not 0 <= number <= 1:
+        raise Invalid(tk._("Enter a share between 0 and 1"))
+    return number
+
+
+def target_schema(update: bool = False) -> dict[str, list]:
+    v = tk.get_validator
+    req = [v("ignore_missing")] if update else [v("not_empty")]
+    opt = [v("ignore_missing")]
+    return {
+        "id": [v("ignore_missing"), v("unicode_safe")] if not update else [
+            v("not_empty"), v("unicode_safe")],
+        "name": [*req, v("unicode_safe"),
+                 matches(_SLUG, "Use 2-100 characters: a-z, 0-9, - and _")],
+        "title": [*opt, v("unicode_safe")],
+        "type": [*req, one_of(*TYPES)],
+        "url": [*opt, http_url],
+        "credential_ref": [*opt, credential_ref],
+        "org_map": [*opt, org_map],
+        "selection": [*opt, selection],
+        "field_policy": [*opt, field_policy],
+        "name_prefix": [*opt, v("unicode_safe"),
+                        matches(_PREFIX, "Use up to 40 characters: a-z, 0-9, - and _")],
+        "extras_mode": [*opt, one_of("fields", "extras")],
+        "withdraw_mode": [*opt, one_of("delete", "private")],
+        "withdraw_max_share": [*opt, share],
+        "jabar_mode": [*opt, one_of("push", "export")],
+        "concurrency": [*opt, v("int_validator"), v("is_positive_integer")],
+        "rate_per_second": [*opt, to_float],
+        "schedule_minutes": [v("ignore_empty"), v("int_validator"), v("natural_number_validator")],
+        "active": [*opt, v("boolean_validator")],
+    }
+
+
+def id_schema() -> dict[str, list]:
+    v = tk.get_validator
+    return {"id": [v("not_empty"), v("unicode_safe")]}
+
+
+def run_schema() -> dict[str, list]:
+    v = tk.get_validator
+    return {
+        "id": [v("not_empty"), v("unicode_safe")],
+        "dry_run": [v("default")(False), v("boolean_validator")],
+        "only_failed": [v("default")(False), v("boolean_validator")],
+        "confirm_withdrawal": [v("default")(False), v("boolean_validator")],
+        "background": [v("default")(True), v("boolean_validator")],
+    }
+
+
+def list_schema() -> dict[str, list]:
+    v = tk.get_validator
+    return {
+        "id": [v("ignore_missing"), v("unicode_safe")],
+        "status": [v("ignore_missing"), v("unicode_safe")],
+        "limit": [v("default")(50), v("int_validator"), v("is_positive_integer")],
+        "offset": [v("default")(0), v("int_validator"), v("natural_number_validator")],
+        "items": [v("default")(True), v("boolean_validator")],
+    }

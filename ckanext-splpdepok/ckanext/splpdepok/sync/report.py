@@ -1,0 +1,75 @@
+"""Read models for pages and downloads: target summaries, CSV of runs and items, Jabar export."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import ckan.model as model
+import sqlalchemy as sa
+from ckanext.splpdepok.sync import crosswalk, readiness
+from ckanext.splpdepok.sync.model import LedgerEntry, SyncCheck, SyncRun, SyncRunItem, SyncTarget
+from ckanext.splpdepok.sync.source import iter_selected
+
+RUN_COLUMNS = ("id", "status", "dry_run", "created", "started", "finished", "triggered_by",
+               "created_n", "updated_n", "unchanged_n", "withdrawn_n", "failed_n", "message")
+ITEM_COLUMNS = ("package_name", "package_id", "action", "outcome", "remote_name", "error")
+
+
+def ledger_counts(target_id: str) -> dict[str, int]:
+    t = LedgerEntry.__table__
+    rows = model.Session.execute(sa.select(t.c.status, sa.func.count())
+                                 .where(t.c.target_id == target_id).group_by(t.c.status))
+    return {status: count for status, count in rows}
+
+
+def target_summary(target: SyncTarget) -> dict[str, Any]:
+    data = target.dictize()
+    last_run = (model.Session.query(SyncRun).filter_by(target_id=target.id)
+                .order_by(SyncRun.created.desc()).first())
+    last_check = (model.Session.query(SyncCheck).filter_by(target_id=target.id)
+                  .order_by(SyncCheck.created.desc()).first())
+    data["ledger"] = ledger_counts(target.id)
+    data["last_run"] = last_run.dictize() if last_run else None
+    data["last_check"] = last_check.dictize() if last_check else None
+    return data
+
+
+def _csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    for row in rows:
+        # Cells starting with =, +, - or @ would run as formulas in a spreadsheet.
+        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+    return buf.getvalue()
+
+
+def runs_csv(target: SyncTarget) -> str:
+    runs = (model.Session.query(SyncRun).filter_by(target_id=target.id)
+            .order_by(SyncRun.created.desc()))
+
+    def row(run: SyncRun) -> list[Any]:
+        d, c = run.dictize(), run.counts or {}
+        return [d["id"], d["status"], d["dry_run"], d["created"], d["started"], d["finished"],
+                d["triggered_by"], c.get("created", 0), c.get("updated", 0),
+                c.get("unchanged", 0), c.get("withdrawn", 0), c.get("failed", 0), d["message"]]
+
+    return _csv(RUN_COLUMNS, (row(r) for r in runs))
+
+
+def items_csv(run: SyncRun) -> str:
+    items = (model.Session.query(SyncRunItem).filter_by(run_id=run.id)
+             .order_by(SyncRunItem.outcome, SyncRunItem.package_name))
+    header = (*ITEM_COLUMNS, "diff")
+    return _csv(header, ([i.package_name, i.package_id, i.action, i.outcome, i.remote_name,
+                          i.error or "", json.dumps(i.diff, ensure_ascii=False) if i.diff else ""]
+                         for i in items))
+
+
+def jabar_export(target: SyncTarget) -> list[dict[str, Any]]:
+    """Records of every selected dataset that has what the province needs."""
+    return [crosswalk.to_jabar(pkg) for pkg in iter_selected(target.selection or {})
+            if not readiness.missing_fields(pkg, "jabar")]

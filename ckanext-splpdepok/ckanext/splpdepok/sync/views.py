@@ -1,0 +1,201 @@
+"""Admin pages of catalog sync under /ckan-admin/sinkronisasi (Indonesian by default)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckanext.splpdepok.sync import jobs, report
+from ckanext.splpdepok.sync.model import SyncRun, SyncTarget
+from flask import Blueprint, Response
+
+blueprint = Blueprint("splpdepok_sync", __name__, url_prefix="/ckan-admin/sinkronisasi")
+FORM_KEYS = ("name", "title", "type", "url", "credential_ref", "name_prefix", "extras_mode",
+             "withdraw_mode", "withdraw_max_share", "jabar_mode", "concurrency",
+             "rate_per_second", "schedule_minutes")
+
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _guard() -> None:
+    try:
+        tk.check_access("splpdepok_target_list", _context(), {})
+    except tk.NotAuthorized:
+        tk.abort(403, tk._("Only the walidata (Diskominfo admins) manage catalog sync"))
+
+
+def _target_or_404(name: str) -> SyncTarget:
+    target = SyncTarget.get(name)
+    if target is None:
+        tk.abort(404, tk._("Sync target not found"))
+    return target
+
+
+def index() -> str:
+    _guard()
+    jobs.reap_stale_runs()  # pages never show a dead run as running, even without cron
+    targets = tk.get_action("splpdepok_target_list")(_context(), {})
+    return tk.render("splpdepok/sync/index.html", {"targets": targets})
+
+
+def _form_data() -> dict[str, Any]:
+    form = tk.request.form
+    data: dict[str, Any] = {k: form.get(k, "") for k in FORM_KEYS}
+    data["org_map"] = form.get("org_map", "")
+    data["field_policy"] = form.get("field_policy", "")
+    data["selection"] = {"mode": form.get("selection_mode", "all"),
+                         "values": form.get("selection_values", "")}
+    data["active"] = bool(form.get("active"))
+    if not data.get("schedule_minutes"):
+        data["schedule_minutes"] = "0"  # an emptied field switches the schedule off
+    return {k: v for k, v in data.items() if v != "" or k in ("org_map", "field_policy")}
+
+
+def _form_values(target: dict[str, Any] | None) -> dict[str, Any]:
+    if not target:
+        return {"type": "ckan", "extras_mode": "fields", "withdraw_mode": "delete",
+                "withdraw_max_share": 0.2, "jabar_mode": "push", "concurrency": 4,
+                "rate_per_second": 20, "active": True, "selection_mode": "all"}
+    values = dict(target)
+    values["org_map"] = "\n".join(f"{k} = {v}" for k, v in (target["org_map"] or {}).items())
+    values["field_policy"] = "\n".join(
+        f"{k} = {v}" for k, v in (target["field_policy"] or {}).items())
+    values["selection_mode"] = (target["selection"] or {}).get("mode", "all")
+    values["selection_values"] = ", ".join((target["selection"] or {}).get("values") or [])
+    return values
+
+
+def edit(name: str | None = None) -> Any:
+    _guard()
+    target = _target_or_404(name) if name else None
+    errors: dict[str, Any] = {}
+    values = _form_values(target.dictize() if target else None)
+    if tk.request.method == "POST":
+        data = _form_data()
+        try:
+            if target is None:
+                saved = tk.get_action("splpdepok_target_create")(_context(), data)
+            else:
+                saved = tk.get_action("splpdepok_target_update")(
+                    _context(), {**data, "id": target.id})
+        except tk.ValidationError as exc:
+            errors = exc.error_dict
+            values = {**values, **tk.request.form.to_dict(), "active": bool(
+                tk.request.form.get("active"))}
+        else:
+            tk.h.flash_success(tk._("Sync target saved"))
+            return tk.redirect_to("splpdepok_sync.target", name=saved["name"])
+    return tk.render("splpdepok/sync/edit.html",
+                     {"target": target, "values": values, "errors": errors})
+
+
+def target(name: str) -> str:
+    _guard()
+    jobs.reap_stale_runs()
+    item = _target_or_404(name)
+    context = _context()
+    summary = tk.get_action("splpdepok_target_show")(context, {"id": item.id})
+    runs = tk.get_action("splpdepok_sync_run_list")(context, {"id": item.id, "limit": 30})
+    failures = tk.get_action("splpdepok_sync_ledger_list")(
+        context, {"id": item.id, "status": "failed", "limit": 100})
+    conflicts = tk.get_action("splpdepok_sync_ledger_list")(
+        context, {"id": item.id, "status": "conflict", "limit": 100})
+    blocked = tk.get_action("splpdepok_sync_ledger_list")(
+        context, {"id": item.id, "status": "blocked", "limit": 100})
+    return tk.render("splpdepok/sync/target.html", {
+        "target": summary, "runs": runs, "problems": failures + conflicts + blocked})
+
+
+def check(name: str) -> Any:
+    _guard()
+    item = _target_or_404(name)
+    result = tk.get_action("splpdepok_target_check")(_context(), {"id": item.id})
+    if result["ok"]:
+        tk.h.flash_success(tk._("Connection check passed"))
+    else:
+        tk.h.flash_error(tk._("Connection check found problems (see below)"))
+    return tk.redirect_to("splpdepok_sync.target", name=item.name)
+
+
+def run(name: str) -> Any:
+    _guard()
+    item = _target_or_404(name)
+    form = tk.request.form
+    data = {"id": item.id, "dry_run": bool(form.get("dry_run")),
+            "only_failed": bool(form.get("only_failed")),
+            "confirm_withdrawal": bool(form.get("confirm_withdrawal"))}
+    try:
+        queued = tk.get_action("splpdepok_sync_run")(_context(), data)
+    except tk.ValidationError as exc:
+        tk.h.flash_error("; ".join(str(m) for msgs in exc.error_dict.values() for m in msgs))
+        return tk.redirect_to("splpdepok_sync.target", name=item.name)
+    tk.h.flash_success(tk._("The sync was queued; this page shows its progress"))
+    return tk.redirect_to("splpdepok_sync.run_page", name=item.name, run_id=queued["id"])
+
+
+def delete(name: str) -> Any:
+    _guard()
+    item = _target_or_404(name)
+    try:
+        tk.get_action("splpdepok_target_delete")(_context(), {"id": item.id})
+    except tk.ValidationError as exc:
+        tk.h.flash_error("; ".join(str(m) for msgs in exc.error_dict.values() for m in msgs))
+        return tk.redirect_to("splpdepok_sync.target", name=item.name)
+    tk.h.flash_success(tk._("Sync target deleted"))
+    return tk.redirect_to("splpdepok_sync.index")
+
+
+def run_page(name: str, run_id: str) -> str:
+    _guard()
+    item = _target_or_404(name)
+    try:
+        data = tk.get_action("splpdepok_sync_run_show")(
+            _context(), {"id": run_id, "limit": 1000})
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("Sync run not found"))
+    if data["target_id"] != item.id:
+        tk.abort(404, tk._("Sync run not found"))
+    return tk.render("splpdepok/sync/run.html", {"run": data, "target": item.dictize()})
+
+
+def _download(body: str, filename: str, mimetype: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def history_csv(name: str) -> Response:
+    _guard()
+    item = _target_or_404(name)
+    return _download(report.runs_csv(item), f"sinkronisasi-{item.name}.csv", "text/csv")
+
+
+def run_csv(name: str, run_id: str) -> Response:
+    _guard()
+    item = _target_or_404(name)
+    found = SyncRun.get(run_id)
+    if found is None or found.target_id != item.id:
+        tk.abort(404, tk._("Sync run not found"))
+    return _download(report.items_csv(found), f"sinkronisasi-run-{run_id[:8]}.csv", "text/csv")
+
+
+def export_json(name: str) -> Response:
+    _guard()
+    item = _target_or_404(name)
+    records = tk.get_action("splpdepok_sync_export")(_context(), {"id": item.id})
+    return _download(json.dumps(records, ensure_ascii=False, indent=1),
+                     f"jabar-{item.name}.json", "application/json")
+
+
+blueprint.add_url_rule("/", view_func=index, endpoint="index", strict_slashes=False)
+blueprint.add_url_rule("/baru", view_func=edit, endpoint="new", methods=["GET", "POST"])
+blueprint.add_url_rule("/<name>", view_func=target, endpoint="target")
+blueprint.add_url_rule("/<name>/ubah", view_func=edit, endpoint="edit", methods=["GET", "POST"])
+blueprint.add_url_rule("/<name>/cek", view_func=check, endpoint="check", methods=["POST"])
+blueprint.add_url_rule("/<name>/jalankan", view_func=run, endpoint="run", methods=["POST"])
+blueprint.add_url_rule("/<name>/hapus", view_func=delete, endpoint="delete", methods=["POST"])
+blueprint.add_url_rule("/<name>/riwayat.csv", view_func=history_csv, endpoint="history_csv")
+blueprint.add_url_rule("/<name>/ekspor.json", view_func=export_json, endpoint="export_json")
+blueprint.add_url_rule("/<name>/run/<run_id>", view_func=run_page, endpoint="run_page")
+blueprint.add_url_rule("/<name>/run/<run_id>.csv", view_func=run_csv, endpoint="run_csv")
