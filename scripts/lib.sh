@@ -175,14 +175,7 @@ redis_url() { echo "redis://127.0.0.1:$REDIS_PORT/${1:-0}"; }
 
 ckan_cmd() { "$VENV/bin/ckan" -c "$CKAN_INI" "$@"; }
 
-# Applies CKAN's own migrations and those of every enabled plugin that ships some.
+# `ckan db init` applies CKAN's own migrations and then those of every enabled plugin.
 ckan_migrate() {
   ckan_cmd db init >/dev/null
-  ckan_cmd db pending-migrations --apply >/dev/null
-  local plugin
-  for plugin in splpdepok_search splpdepok; do
-    if [ -d "$ROOT/ckanext-splpdepok/ckanext/splpdepok/migration/$plugin" ]; then
-      ckan_cmd db upgrade -p "$plugin" >/dev/null
-    fi
-  done
 }

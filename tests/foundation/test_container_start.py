@@ -17,9 +17,11 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+import sqlalchemy as sa
 import yaml
 
 from tests.foundation.test_deployment import COMPOSE, DOCKERFILE, PRODUCTION_INI, dockerfile_env
@@ -65,11 +67,29 @@ def container_env(port: int) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+def fresh_database() -> Iterator[str]:
+    """An empty database, as a first `docker compose up` has: the start command must build it."""
+    admin_url = os.environ["SPLPDEPOK_PG_ADMIN_URL"]
+    name = urlsplit(os.environ["CKAN_SQLALCHEMY_URL"]).path.lstrip("/") + "_container"
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield admin_url.rsplit("/", 1)[0] + "/" + name
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def container(
+    tmp_path_factory: pytest.TempPathFactory, fresh_database: str
+) -> Iterator[tuple[str, dict[str, str]]]:
     app_dir: Path = tmp_path_factory.mktemp("srv-app")
     (app_dir / "wsgi.py").write_text(wsgi_source())
     port = free_port()
     env = container_env(port)
+    env["CKAN_SQLALCHEMY_URL"] = fresh_database
     log_path = app_dir / "container.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -98,6 +118,19 @@ def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, d
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
+
+
+def test_start_command_builds_every_table_on_an_empty_database(
+    container: tuple[str, dict[str, str]],
+) -> None:
+    url, env = container
+    engine = sa.create_engine(env["CKAN_SQLALCHEMY_URL"])
+    with engine.connect() as conn:
+        tables = set(conn.execute(sa.text("SELECT tablename FROM pg_tables")).scalars())
+    engine.dispose()
+    assert {"package", "activity"} <= tables
+    assert {"splpdepok_search_index", "splpdepok_registrations", "splpdepok_sync_target"} <= tables
+    assert requests.get(url + "/dataset", timeout=30).status_code == 200
 
 
 def test_gunicorn_serves_the_portal_from_production_ini(
