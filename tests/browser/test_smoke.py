@@ -12,7 +12,6 @@ import pytest
 from ckanext.splpdepok.demo.data import read_data
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import browser, page  # noqa: F401
 from tests.support.live_server import LiveServer, demo_portal  # noqa: F401
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.registration.conftest import PDF, docx_bytes
-from tests.support.browser import browser, login  # noqa: F401
+from tests.support.browser import login
 from tests.support.live_server import LiveServer, reset_database
 from tests.support.smtp import SmtpServer
 
@@ -41,7 +41,7 @@ def portal(smtp: SmtpServer) -> Iterator[LiveServer]:
     server.stop()
 
 
-def _signed_in(browser: Browser, portal: LiveServer, user: str, password: str) -> Page:  # noqa: F811
+def _signed_in(browser: Browser, portal: LiveServer, user: str, password: str) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     context.set_default_timeout(20_000)
     page = context.new_page()
@@ -83,7 +83,7 @@ def _subjects(smtp: SmtpServer, address: str) -> list[str]:
     return [m.subject for m in smtp.to(address)]
 
 
-def test_whole_registration_path(browser: Browser, portal: LiveServer,  # noqa: F811
+def test_whole_registration_path(browser: Browser, portal: LiveServer,
                                  smtp: SmtpServer, tmp_path: Path) -> None:
     root_password = portal.create_user("root", sysadmin=True, email="root@depok.go.id")
     walidata_password = portal.create_user("walidata", email="walidata@depok.go.id")

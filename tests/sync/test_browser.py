@@ -9,7 +9,7 @@ import pytest
 from ckan.tests import factories
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import browser, login, page  # noqa: F401
+from tests.support.browser import login
 from tests.support.live_server import LiveServer
 from tests.support.remote_ckan import RemoteCkan
 from tests.sync.support import national_dataset
@@ -32,7 +32,7 @@ def portal(remote_ckan: RemoteCkan) -> Iterator[LiveServer]:
         os.environ.pop(TOKEN_ENV, None)
 
 
-def test_walidata_adds_checks_and_runs_a_target(portal, remote_ckan, page: Page):  # noqa: F811
+def test_walidata_adds_checks_and_runs_a_target(portal, remote_ckan, page: Page):
     remote_ckan.ensure_org("pemkot-depok")
     org = factories.Organization(name="dinas-sosial")
     national_dataset(org, "bansos")

@@ -9,7 +9,10 @@ from ckanext.splpdepok.sop.machine import Machine
 from ckanext.splpdepok.sop.steps import ACTOR_LABELS, STEPS
 
 # Workflows that implement SOP steps; the LID / SPLP connection workflow appends its machine.
-MACHINES = ("ckanext.splpdepok.registration.workflow:MACHINE",)
+MACHINES = (
+    "ckanext.splpdepok.registration.workflow:MACHINE",
+    "ckanext.splpdepok.lid.workflow:MACHINE",
+)
 
 
 def machines() -> list[Machine]:

@@ -11,7 +11,8 @@ from sqlalchemy import engine_from_config, pool
 
 config = context.config
 if config.config_file_name:
-    fileConfig(config.config_file_name)
+    # keep the application's loggers (pytest's caplog, CKAN's own) working after a migration
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 PLUGIN = os.path.basename(os.path.dirname(__file__))
 VERSION_TABLE = f"{PLUGIN}_alembic_version"

@@ -1,0 +1,73 @@
+"""Template helpers of the Katalog LID pages and of the dataset-page snippet."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+STATUS_LABELS = {
+    "draft": "Draft", "ready": "Ready for SPLP", "synced": "Synchronised with SPLP",
+    "connected": "Connected to SPLP", "check_failed": "Connection check failed",
+}
+CLASSIFICATION_LABELS = {"terbuka": "Open (terbuka)", "terbatas": "Restricted (terbatas)"}
+PLAN_STATUS_LABELS = {
+    "draft": "Plan prepared", "sent": "Sent to SPLP", "guide_received": "Technical guide received",
+    "sync_instructed": "Synchronisation instructed", "synced": "Synchronised",
+    "check_failed": "Connection check failed", "connected": "Connected to SPLP",
+}
+
+
+def splpdepok_lid_status_label(status: str) -> str:
+    return tk._(STATUS_LABELS.get(status, status))
+
+
+def splpdepok_lid_classification_label(value: str) -> str:
+    return tk._(CLASSIFICATION_LABELS.get(value, value))
+
+
+def splpdepok_lid_plan_status_label(status: str) -> str:
+    return tk._(PLAN_STATUS_LABELS.get(status, status))
+
+
+def _context() -> dict[str, Any]:
+    user = tk.current_user
+    return {"user": user.name if getattr(user, "is_authenticated", False) else ""}
+
+
+def splpdepok_lids_for_dataset(package_id: str) -> list[dict[str, Any]]:
+    """The LIDs serving a dataset that the current visitor may see."""
+    if not package_id:
+        return []
+    result = tk.get_action("splpdepok_lid_list")(_context(), {"dataset": package_id,
+                                                              "limit": 100})
+    return result["results"]
+
+
+def splpdepok_lid_datasets(package_ids: list[str]) -> list[dict[str, str]]:
+    """(name, title) of the active public datasets an LID serves, for links."""
+    if not package_ids:
+        return []
+    rows = (model.Session.query(model.Package)
+            .filter(model.Package.id.in_(package_ids), model.Package.state == "active",
+                    model.Package.private.is_(False))
+            .order_by(model.Package.title))
+    return [{"name": p.name, "title": p.title or p.name} for p in rows]
+
+
+def splpdepok_lid_allowed(action: str, data: dict[str, Any] | None = None) -> bool:
+    """Whether the current user passes ``splpdepok_<action>``'s auth (to show a button)."""
+    if not getattr(tk.current_user, "is_authenticated", False):
+        return False
+    try:
+        tk.check_access(f"splpdepok_{action}", _context(), data or {})
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+def all_helpers() -> dict[str, Any]:
+    return {f.__name__: f for f in (
+        splpdepok_lid_status_label, splpdepok_lid_classification_label,
+        splpdepok_lid_plan_status_label, splpdepok_lids_for_dataset, splpdepok_lid_datasets,
+        splpdepok_lid_allowed)}

@@ -1,0 +1,139 @@
+"""Pages of the Katalog LID: the public catalog (/katalog-lid), an entry, the connection plan
+and the connection-check report (page and CSV)."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckanext.splpdepok.lid.model import STATUSES
+from ckanext.splpdepok.lid.splp.mapping import CLASSIFICATIONS, OUTPUT_FORMATS
+from flask import Blueprint, Response
+
+blueprint = Blueprint("splpdepok_lid", __name__)
+FILTERS = ("q", "organization", "classification", "output_format", "status")
+PAGE_SIZE = 20
+
+
+def _context() -> dict[str, Any]:
+    user = tk.current_user
+    return {"user": user.name if getattr(user, "is_authenticated", False) else ""}
+
+
+@blueprint.route("/katalog-lid")
+def index() -> Any:
+    args = tk.request.args
+    params = {k: args.get(k, "").strip() for k in FILTERS if args.get(k, "").strip()}
+    try:
+        page = max(1, int(args.get("page", 1)))
+    except ValueError:
+        page = 1
+    errors: dict[str, Any] = {}
+    try:
+        found = tk.get_action("splpdepok_lid_list")(
+            _context(), dict(params, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
+    except tk.ValidationError as error:
+        errors = error.error_dict
+        found = {"count": 0, "results": [], "facets": {}}
+    return tk.render("splpdepok/lid/index.html", {
+        "found": found, "params": params, "page": page, "page_size": PAGE_SIZE,
+        "errors": errors, "classifications": CLASSIFICATIONS, "formats": OUTPUT_FORMATS,
+        "statuses": [s for s in STATUSES if s != "draft"]})
+
+
+@blueprint.route("/katalog-lid/<id>")
+def read(id: str) -> Any:
+    try:
+        lid = tk.get_action("splpdepok_lid_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("LID not found"))
+    except tk.NotAuthorized:
+        if not tk.current_user.is_authenticated:
+            return tk.redirect_to("user.login", came_from=tk.url_for("splpdepok_lid.read", id=id))
+        return tk.abort(403, tk._("Not authorized to see this LID"))
+    return tk.render("splpdepok/lid/read.html", {"lid": lid})
+
+
+@blueprint.route("/katalog-lid/rencana/<id>")
+def plan(id: str) -> Any:
+    try:
+        found = tk.get_action("splpdepok_lid_plan_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Connection plan not found"))
+    except tk.NotAuthorized:
+        if not tk.current_user.is_authenticated:
+            return tk.redirect_to("user.login", came_from=tk.url_for("splpdepok_lid.plan", id=id))
+        return tk.abort(403, tk._("Not authorized to see this connection plan"))
+    return tk.render("splpdepok/lid/plan.html", {"plan": found})
+
+
+@blueprint.route("/katalog-lid/rencana/<id>/panduan")
+def guide(id: str) -> Any:
+    """The technical guide received from SPLP (for those who may see the plan)."""
+    from ckanext.splpdepok.lid.plan_model import Plan
+    from flask import send_file
+
+    try:
+        found = tk.get_action("splpdepok_lid_plan_show")(_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Connection plan not found"))
+    plan_row = Plan.get(found["id"])
+    if plan_row is None or not plan_row.guide_path:
+        return tk.abort(404, tk._("No technical guide uploaded yet"))
+    return send_file(plan_row.guide_path, mimetype=plan_row.guide_mimetype,
+                     as_attachment=True, download_name=plan_row.guide_filename)
+
+
+def _report(plan_id: str | None) -> dict[str, Any]:
+    data = {"id": plan_id} if plan_id else {}
+    return tk.get_action("splpdepok_lid_check_report")(_context(), data)
+
+
+@blueprint.route("/katalog-lid/laporan")
+def report() -> Any:
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.url_for("splpdepok_lid.report"))
+    plan_id = tk.request.args.get("plan") or None
+    try:
+        found = _report(plan_id)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only IPPD admins and the walidata may see connection reports"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Connection plan not found"))
+    return tk.render("splpdepok/lid/report.html", {"checks": found["checks"], "plan": plan_id})
+
+
+CSV_COLUMNS = ("check_id", "checked_at", "ippd_domain", "plan_connected", "lid_id", "lid_name",
+               "api_id", "connected", "lifecycle", "same_fields", "deployed", "gateway_url",
+               "status_code", "latency_ms", "problems")
+
+
+@blueprint.route("/katalog-lid/laporan.csv")
+def report_csv() -> Any:
+    plan_id = tk.request.args.get("plan") or None
+    try:
+        found = _report(plan_id)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only IPPD admins and the walidata may see connection reports"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Connection plan not found"))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for check in found["checks"]:
+        for row in check["results"]:
+            writer.writerow([check["id"], check["created"], check["ippd_domain"],
+                             check["connected"], row["lid_id"], _cell(row["lid_name"]),
+                             row["api_id"], row["connected"], row["lifecycle"],
+                             row["same_fields"], row["deployed"], row["gateway_url"],
+                             row["status_code"], row["latency_ms"],
+                             _cell(" | ".join(row["problems"]))])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=splpdepok-lid-connection-checks.csv"})
+
+
+def _cell(value: Any) -> Any:
+    """No spreadsheet formulas from user text (CSV injection)."""
+    text = str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
