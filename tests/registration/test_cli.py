@@ -39,13 +39,14 @@ def test_registrations_commands(cli: Any, people: SimpleNamespace, tmp_path: Pat
     assert listing.exit_code == 0, listing.output
     assert "1 registration(s)" in listing.output and reg["id"] in listing.output
 
+    cli.mix_stderr = False  # the JSON is on stdout; CKAN's own log lines go to stderr
     shown = cli.invoke(ckan, ["splpdepok", "registrations", "show", reg["id"]])
     assert shown.exit_code == 0, shown.output
-    data = json.loads(shown.output)
+    data = json.loads(shown.stdout)
     assert [e["sop_step"] for e in data["events"]] == [1, 2, 3, 4]
 
     missing = cli.invoke(ckan, ["splpdepok", "registrations", "show", "nope"])
-    assert missing.exit_code != 0 and "not found" in missing.output
+    assert missing.exit_code != 0 and "not found" in missing.stderr
 
     xlsx = tmp_path / "r.xlsx"
     done = cli.invoke(ckan, ["splpdepok", "registrations", "export", "-o", str(xlsx)])
