@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import ckanext.splpdepok
+import pytest
 
 MIGRATIONS = Path(ckanext.splpdepok.__file__).parent / "migration"
 OUR_PLUGINS = ("splpdepok_search", "splpdepok")

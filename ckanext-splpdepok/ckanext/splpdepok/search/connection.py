@@ -1,0 +1,196 @@
+"""A pysolr-compatible connection backed by PostgreSQL.
+
+CKAN's ``PackageSearchIndex`` and ``PackageSearchQuery`` stay in charge (they build the
+documents, add CKAN's filters, read the results); only the object returned by
+``make_connection()`` changes. Writes go through CKAN's ``model.Session``, so an index update
+commits (or rolls back) together with the dataset change that caused it.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import pysolr
+import sqlalchemy as sa
+from ckanext.splpdepok.search import lucene, statement
+from ckanext.splpdepok.search.documents import build_row
+from ckanext.splpdepok.search.params import ParamError, parse_request
+from ckanext.splpdepok.search.settings import text_config
+from ckanext.splpdepok.search.sql import QueryError
+from ckanext.splpdepok.search.table import TABLE_NAME, search_index_table
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+
+log = logging.getLogger(__name__)
+
+URL = f"postgresql://{TABLE_NAME}"
+
+
+def _session() -> Any:
+    import ckan.model as model
+
+    return model.Session
+
+
+COMMITTING = "splpdepok_search_committing"
+
+
+def _commit_if_asked(commit: bool | None) -> None:
+    """Solr's ``commit=True``: commit CKAN's session, unless it is already committing.
+
+    Index updates made while CKAN commits a dataset change (``before_commit``) are part of
+    that commit; committing again from inside it is impossible and never needed.
+    """
+    session = _session()
+    if commit and not session().info.get(COMMITTING):
+        session.commit()
+
+
+def _errors() -> tuple[type[Exception], type[Exception], type[Exception]]:
+    from ckan.lib.search.common import SearchError, SearchIndexError, SearchQueryError
+
+    return SearchError, SearchIndexError, SearchQueryError
+
+
+def _vector(row: Any, cfg: Any) -> Any:
+    parts = []
+    for weight, text in (("A", row.text_a), ("B", row.text_b), ("C", row.text_c),
+                         ("D", row.text_d)):
+        parts.append(sa.func.setweight(sa.func.to_tsvector(cfg, text), weight))
+    vector = parts[0]
+    for part in parts[1:]:
+        vector = vector.op("||")(part)
+    return vector
+
+
+class PostgresSearchConnection:
+    """Implements the part of ``pysolr.Solr`` CKAN calls: add, delete, commit, search."""
+
+    url = URL
+
+    def __init__(self, decode_dates: bool = True) -> None:
+        self.decode_dates = decode_dates
+
+    # --- writes ------------------------------------------------------------------------------
+
+    def add(self, docs: Iterable[dict[str, Any]], commit: bool | None = None,
+            **_: Any) -> str:
+        """Upserts documents in CKAN's transaction (see ``_commit_if_asked`` for ``commit``)."""
+        _, index_error, _ = _errors()
+        try:
+            rows = [build_row(doc) for doc in docs]
+        except (ValueError, TypeError) as error:
+            raise pysolr.SolrError(f"invalid document: {error}") from error
+        if not rows:
+            return ""
+        cfg = sa.literal_column(f"'{text_config()}'::regconfig")
+        values = []
+        for row in rows:
+            params = row.as_params()
+            for key in ("text_a", "text_b", "text_c", "text_d"):
+                params.pop(key)
+            params["search_vector"] = _vector(row, cfg)
+            params["terms"] = sa.func.array_to_tsvector(
+                sa.bindparam(None, row.terms, type_=ARRAY(sa.Text)))
+            params["indexed_at"] = sa.func.now()
+            values.append(params)
+        stmt = insert(search_index_table).values(values)
+        excluded = stmt.excluded
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[search_index_table.c.index_id],
+            set_={c.name: excluded[c.name] for c in search_index_table.c
+                  if c.name != "index_id"},
+        )
+        try:
+            _session().execute(stmt)
+        except sa.exc.SQLAlchemyError as error:
+            log.exception("search index write failed")
+            raise index_error(f"could not write the search index: {error}") from error
+        _commit_if_asked(commit)
+        return ""
+
+    def delete(self, id: str | list[str] | None = None, q: str | None = None,
+               commit: bool | None = None, **_: Any) -> str:
+        _, index_error, _ = _errors()
+        table = search_index_table
+        if id is not None:
+            ids = [id] if isinstance(id, str) else list(id)
+            stmt = sa.delete(table).where(table.c.index_id.in_(ids))
+        elif q is not None:
+            try:
+                stmt = statement.delete_statement(lucene.parse(q), text_config())
+            except (lucene.QuerySyntaxError, QueryError) as error:
+                raise pysolr.SolrError(f"invalid delete query {q!r}: {error}") from error
+        else:
+            raise ValueError("you must specify 'id' or 'q'")
+        try:
+            _session().execute(stmt)
+        except sa.exc.SQLAlchemyError as error:
+            log.exception("search index delete failed")
+            raise index_error(f"could not delete from the search index: {error}") from error
+        _commit_if_asked(commit)
+        return ""
+
+    def commit(self, **_: Any) -> str:
+        """Explicit commits (search-index rebuild/clear, bulk updates) commit CKAN's session."""
+        _commit_if_asked(True)
+        return ""
+
+    def optimize(self, **_: Any) -> str:
+        return ""
+
+    def ping(self, **_: Any) -> str:
+        _session().execute(sa.select(sa.func.count()).select_from(
+            sa.select(search_index_table.c.index_id).limit(1).subquery()))
+        return "OK"
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def search(self, q: str | None = None, search_handler: str | None = None,
+               **kwargs: Any) -> pysolr.Results:
+        _, _, query_error = _errors()
+        started = time.perf_counter()
+        params = dict(kwargs)
+        if q is not None:
+            params["q"] = q
+        try:
+            request = parse_request(params)
+            built = statement.build(request, text_config())
+        except (ParamError, QueryError) as error:
+            raise query_error(str(error)) from error
+        try:
+            rows = _session().execute(built.statement).fetchall()
+        except sa.exc.SQLAlchemyError as error:
+            log.exception("search query failed")
+            search_error, _, _ = _errors()
+            raise search_error("the search backend could not run this query") from error
+        return pysolr.Results(self._decoded(request, rows, built.wants_score, started))
+
+    def _decoded(self, request: Any, rows: list[Any], wants_score: bool,
+                 started: float) -> dict[str, Any]:
+        hits = 0
+        facets: dict[str, list[Any]] = {name: [] for name in request.facet_fields}
+        docs: list[dict[str, Any]] = []
+        for row in rows:
+            if row.kind == statement.KIND_COUNT:
+                hits = int(row.n)
+            elif row.kind == statement.KIND_FACET:
+                facets[row.field].extend([row.value, int(row.doc)])
+            else:
+                doc = {k: v for k, v in (row.doc or {}).items() if v is not None}
+                if wants_score and (request.fl == ["*"] or "score" in request.fl):
+                    doc["score"] = float(row.score or 0.0)
+                if self.decode_dates:
+                    from ckan.lib.search.common import solr_datetime_decoder
+
+                    doc = solr_datetime_decoder(doc)
+                docs.append(doc)
+        return {
+            "responseHeader": {"status": 0,
+                               "QTime": int((time.perf_counter() - started) * 1000)},
+            "response": {"numFound": hits, "start": request.start, "docs": docs},
+            "facet_counts": {"facet_queries": {}, "facet_fields": facets,
+                             "facet_ranges": {}, "facet_intervals": {},
+                             "facet_heatmaps": {}},
+        }
