@@ -10,6 +10,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
+from ckan.types import Context
 
 # Font Awesome 6 icon per demo theme (group name); other groups get a generic icon.
 THEME_ICONS = {
@@ -25,7 +26,7 @@ THEME_ICONS = {
 }
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     return {"user": tk.current_user.name if tk.current_user else ""}
 
 

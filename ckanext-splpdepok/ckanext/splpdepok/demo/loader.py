@@ -13,6 +13,7 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 from ckanext.splpdepok.demo.data import (
     DemoData,
     dataset_differs,
@@ -24,7 +25,7 @@ from ckanext.splpdepok.demo.data import (
 Report = Callable[[str], None]
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     """A fresh sysadmin context (actions mutate the dict they receive)."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"user": site_user["name"], "ignore_auth": True}

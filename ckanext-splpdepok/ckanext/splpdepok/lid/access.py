@@ -9,7 +9,7 @@ from __future__ import annotations
 from ckan import model
 from ckanext.splpdepok.lid.model import DRAFT, Lid
 from ckanext.splpdepok.registration import roles
-from ckanext.splpdepok.registration.model import Ippd, Registration
+from ckanext.splpdepok.registration.model import Ippd, Registration, registrations_table
 
 
 def user_obj(name_or_id: str | None) -> model.User | None:
@@ -26,7 +26,7 @@ def operator_registration(user: model.User | None,
         Registration.user_id == user.id)
     if ippd_domain:
         query = query.filter(Registration.ippd_domain == ippd_domain)
-    return query.order_by(Registration.decided.desc()).first()
+    return query.order_by(registrations_table.c.decided.desc()).first()
 
 
 def is_operator(user: model.User | None, ippd_domain: str | None = None) -> bool:

@@ -13,7 +13,15 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.splpdepok.lid import adapter, messages
 from ckanext.splpdepok.lid.logic.plans import Conflict, record
-from ckanext.splpdepok.lid.model import CHECK_FAILED, CONNECTED, SYNCED, Lid, make_id, utcnow
+from ckanext.splpdepok.lid.model import (
+    CHECK_FAILED,
+    CONNECTED,
+    SYNCED,
+    Lid,
+    lid_table,
+    make_id,
+    utcnow,
+)
 from ckanext.splpdepok.lid.plan_model import Check, CheckResult, Plan
 from ckanext.splpdepok.lid.runner import splp_entry
 from ckanext.splpdepok.lid.splp import ConnectionReport, SplpError, check_connection
@@ -68,8 +76,8 @@ def run_check(plan_id: str, user: model.User | None) -> tuple[dict[str, Any], li
         model.Session.rollback()
         raise Conflict(tk._("Synchronise the LID catalog first (SOP step 15); the plan is "
                             "'%(status)s'") % {"status": plan.status}) from None
-    lids = (model.Session.query(Lid).filter(Lid.id.in_(plan.lid_ids or []),
-                                            Lid.status.in_(CHECKABLE))
+    lids = (model.Session.query(Lid).filter(lid_table.c.id.in_(plan.lid_ids or []),
+                                            lid_table.c.status.in_(CHECKABLE))
             .order_by(Lid.name, Lid.id).all())
     if not lids:
         model.Session.rollback()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 from ckanext.splpdepok.lid.splp.mapping import CLASSIFICATIONS, OUTPUT_FORMATS
 from flask import Blueprint
 
@@ -13,7 +14,7 @@ FORM_FIELDS = ("name", "description", "endpoint_url", "output_format", "classifi
                "context", "version")
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     return {"user": tk.current_user.name}
 
 

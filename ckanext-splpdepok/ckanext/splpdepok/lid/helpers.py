@@ -5,6 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 STATUS_LABELS = {
     "draft": "Draft", "ready": "Ready for SPLP", "synced": "Synchronised with SPLP",
@@ -30,7 +31,7 @@ def splpdepok_lid_plan_status_label(status: str) -> str:
     return tk._(PLAN_STATUS_LABELS.get(status, status))
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     user = tk.current_user
     return {"user": user.name if getattr(user, "is_authenticated", False) else ""}
 

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.splpdepok import config
 from ckanext.splpdepok.lid.model import make_id, utcnow
-from ckanext.splpdepok.lid.plan_model import Plan, SyncRun
+from ckanext.splpdepok.lid.plan_model import Plan, SyncRun, run_table
 
 QUEUE = "splpdepok_lid"
 ACTIVE = ("queued", "running")
@@ -22,7 +22,7 @@ def reap_stale_runs(plan_id: str) -> None:
     """Runs older than the job time-out that never finished (worker killed) become failed."""
     limit = utcnow() - dt.timedelta(seconds=config.splp_job_timeout_seconds())
     for run in (model.Session.query(SyncRun)
-                .filter(SyncRun.plan_id == plan_id, SyncRun.status.in_(ACTIVE),
+                .filter(SyncRun.plan_id == plan_id, run_table.c.status.in_(ACTIVE),
                         SyncRun.created < limit)):
         run.status, run.finished = "failed", utcnow()
         run.message = "The run stopped answering (worker killed or crashed)"
@@ -36,8 +36,8 @@ def create_run(plan: Plan, *, user: str = "", dry_run: bool = False) -> SyncRun:
     reap_stale_runs(plan.id)
     if not dry_run:
         busy = (model.Session.query(SyncRun)
-                .filter(SyncRun.plan_id == plan.id, SyncRun.status.in_(ACTIVE),
-                        SyncRun.dry_run.is_(False)).first())
+                .filter(SyncRun.plan_id == plan.id, run_table.c.status.in_(ACTIVE),
+                        run_table.c.dry_run.is_(False)).first())
         if busy is not None:
             model.Session.rollback()
             raise AlreadyRunning(plan.ippd_domain)

@@ -204,4 +204,4 @@ def checks_for(plan_id: str | None = None, limit: int = 100) -> list[Check]:
     query = model.Session.query(Check)
     if plan_id:
         query = query.filter(Check.plan_id == plan_id)
-    return query.order_by(Check.created.desc(), Check.id).limit(limit).all()
+    return query.order_by(check_table.c.created.desc(), Check.id).limit(limit).all()

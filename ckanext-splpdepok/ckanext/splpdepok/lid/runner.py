@@ -16,6 +16,7 @@ from ckanext.splpdepok.lid.model import (
     SYNCED,
     LedgerEntry,
     Lid,
+    lid_table,
     utcnow,
 )
 from ckanext.splpdepok.lid.plan_model import Plan, SyncRun
@@ -30,7 +31,7 @@ Progress = Callable[[int, int], None]
 
 def planned_lids(plan: Plan) -> tuple[list[Lid], list[Lid]]:
     """(LIDs handed to SPLP, planned LIDs still in draft)."""
-    lids = (model.Session.query(Lid).filter(Lid.id.in_(plan.lid_ids or []))
+    lids = (model.Session.query(Lid).filter(lid_table.c.id.in_(plan.lid_ids or []))
             .order_by(Lid.name, Lid.id).all())
     return [x for x in lids if x.status in SYNCABLE], [x for x in lids if x.status not in SYNCABLE]
 

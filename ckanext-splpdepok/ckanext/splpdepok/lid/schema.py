@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 from ckanext.splpdepok.lid.model import STATUSES
 from ckanext.splpdepok.lid.splp.mapping import (
     CLASSIFICATIONS,
@@ -124,7 +125,7 @@ LIST_FIELDS = {"attributes": splpdepok_lid_attributes, "datasets": splpdepok_lid
 
 
 def validate(data_dict: dict[str, Any], schema_: Schema,
-             context: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+             context: Context) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """navl validation, with the list-valued fields checked whole (navl would flatten them)."""
     plain = {k: v for k, v in data_dict.items() if k not in LIST_FIELDS}
     data, errors = tk.navl_validate(plain, {k: v for k, v in schema_.items()

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 from ckanext.splpdepok.lid.model import STATUSES
 from ckanext.splpdepok.lid.splp.mapping import CLASSIFICATIONS, OUTPUT_FORMATS
 from flask import Blueprint, Response
@@ -16,7 +17,7 @@ FILTERS = ("q", "organization", "classification", "output_format", "status")
 PAGE_SIZE = 20
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     user = tk.current_user
     return {"user": user.name if getattr(user, "is_authenticated", False) else ""}
 

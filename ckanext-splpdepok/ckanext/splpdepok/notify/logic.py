@@ -5,16 +5,18 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 from ckanext.splpdepok.notify import notices
 
 
-def auth_signed_in(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    if not context.get("user") or model.User.get(context["user"]) is None:
+def auth_signed_in(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
+    user = context.get("user")
+    if not user or model.User.get(user) is None:
         return {"success": False, "msg": tk._("Sign in to see your notices")}
     return {"success": True}
 
 
-def _user_id(context: dict[str, Any]) -> str:
+def _user_id(context: Context) -> str:
     user = model.User.get(context.get("user"))
     if user is None:
         raise tk.NotAuthorized(tk._("Sign in to see your notices"))
@@ -22,7 +24,7 @@ def _user_id(context: dict[str, Any]) -> str:
 
 
 @tk.side_effect_free
-def notice_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+def notice_list(context: Context, data_dict: dict[str, Any]) -> list[dict[str, Any]]:
     """The caller's notices, newest first.
 
     :param unread_only: optional boolean
@@ -32,7 +34,7 @@ def notice_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict
     return [n.dictize() for n in notices.for_user(_user_id(context), unread_only=unread)]
 
 
-def notice_mark_read(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def notice_mark_read(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Marks the caller's notices as read.
 
     :param ids: optional list of notice ids (default: all)

@@ -55,18 +55,18 @@ def add(user_id: str, subject: str, body: str, link: str = "") -> Notice:
 def for_user(user_id: str, *, unread_only: bool = False, limit: int = 50) -> list[Notice]:
     query = model.Session.query(Notice).filter(Notice.user_id == user_id)
     if unread_only:
-        query = query.filter(Notice.read_at.is_(None))
-    return query.order_by(Notice.created.desc()).limit(limit).all()
+        query = query.filter(notices_table.c.read_at.is_(None))
+    return query.order_by(notices_table.c.created.desc()).limit(limit).all()
 
 
 def unread_count(user_id: str) -> int:
     return (model.Session.query(sa.func.count(Notice.id))
-            .filter(Notice.user_id == user_id, Notice.read_at.is_(None)).scalar() or 0)
+            .filter(Notice.user_id == user_id, notices_table.c.read_at.is_(None)).scalar() or 0)
 
 
 def mark_read(user_id: str, notice_ids: list[str] | None = None) -> int:
     query = model.Session.query(Notice).filter(Notice.user_id == user_id,
-                                               Notice.read_at.is_(None))
+                                               notices_table.c.read_at.is_(None))
     if notice_ids:
-        query = query.filter(Notice.id.in_(notice_ids))
+        query = query.filter(notices_table.c.id.in_(notice_ids))
     return query.update({Notice.read_at: dt.datetime.utcnow()}, synchronize_session=False)

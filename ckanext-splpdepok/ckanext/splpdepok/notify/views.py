@@ -4,12 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 from flask import Blueprint
 
 blueprint = Blueprint("splpdepok_notify", __name__)
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 

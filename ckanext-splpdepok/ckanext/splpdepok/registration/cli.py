@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import ckan.plugins.toolkit as tk
 import click
+from ckan.types import Context
 from ckanext.splpdepok.registration import export
 from ckanext.splpdepok.registration.model import KINDS
 from ckanext.splpdepok.registration.workflow import STATES
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"user": site_user["name"], "ignore_auth": True}
 

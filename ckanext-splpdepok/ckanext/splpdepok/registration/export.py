@@ -73,6 +73,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
 def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
+    assert sheet is not None  # a new workbook always has its first sheet active
     sheet.title = "events"
     sheet.append(list(COLUMNS))
     for row in rows:

@@ -17,6 +17,7 @@ from ckan import model
 from ckan.lib import mailer
 from ckan.lib.munge import munge_title_to_name
 from ckan.logic.schema import create_user_for_user_invite_schema
+from ckan.types import Context
 from ckanext.splpdepok.registration.model import Ippd, Registration
 
 ROLE_RANK = {"member": 1, "editor": 2, "admin": 3}
@@ -45,7 +46,7 @@ class Outcome:
         }
 
 
-def _context(site_user: str) -> dict[str, Any]:
+def _context(site_user: str) -> Context:
     return {"user": site_user, "ignore_auth": True, "defer_commit": True,
             "model": model, "session": model.Session}
 
@@ -73,7 +74,7 @@ def ensure_user(reg: Registration, site_user: str, notes: list[str]) -> tuple[mo
         return by_email[0], False
     data = {"name": reg.username, "email": reg.email, "fullname": reg.full_name,
             "password": secrets.token_urlsafe(24), "state": model.State.PENDING}
-    ctx = dict(_context(site_user), schema=create_user_for_user_invite_schema())
+    ctx: Context = {**_context(site_user), "schema": create_user_for_user_invite_schema()}
     created = tk.get_action("user_create")(ctx, data)
     user = model.User.get(created["id"])
     assert user is not None
@@ -99,7 +100,7 @@ def ensure_organization(title: str, site_user: str) -> tuple[model.Group, bool]:
     if org is not None:  # a group (not an organization) holds the name
         name = f"{name[:90]}-opd"
     org_id = tk.get_action("organization_create")(
-        dict(_context(site_user), return_id_only=True), {"name": name, "title": title})
+        {**_context(site_user), "return_id_only": True}, {"name": name, "title": title})
     created = model.Group.get(org_id)
     assert created is not None
     return created, True

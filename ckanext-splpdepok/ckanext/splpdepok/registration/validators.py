@@ -13,6 +13,7 @@ import email_validator
 import idna
 import phonenumbers
 import validators as _validators
+from ckan.types import Context
 
 _MAX_TEXT = 200
 
@@ -58,7 +59,7 @@ def normalise_text(value: str, limit: int = _MAX_TEXT) -> str:
 
 
 def _adapt(func: Any) -> Any:
-    def validator(value: Any, context: dict[str, Any]) -> Any:
+    def validator(value: Any, context: Context) -> Any:
         if value is None or value is tk.missing or value == "":
             return value
         if not isinstance(value, str):
@@ -78,7 +79,7 @@ splpdepok_domain = _adapt(normalise_domain)
 splpdepok_text = _adapt(normalise_text)
 
 
-def splpdepok_note(value: Any, context: dict[str, Any]) -> Any:
+def splpdepok_note(value: Any, context: Context) -> Any:
     if value is None or value is tk.missing:
         return ""
     if not isinstance(value, str):

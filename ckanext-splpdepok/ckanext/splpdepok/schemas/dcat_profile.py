@@ -9,7 +9,7 @@ this profile gets the national values back unchanged (see ``parse_dataset``).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from ckanext.dcat.profiles.base import (
@@ -285,7 +285,8 @@ class SplpdepokSdiProfile(RDFProfile):
         """Put the SDI fields back under their national names (harvesting a feed like ours)."""
         found: dict[str, str] = {}
         for key in _VALUE_FIELDS:
-            value = self._object_value(dataset_ref, SDI[key])
+            # ckanext-dcat is untyped: without multilingual=True the value is always a str
+            value = cast(str, self._object_value(dataset_ref, SDI[key]))
             if value:
                 found[key] = value
         if "accrualPeriodicity" not in found:

@@ -21,6 +21,7 @@ from ckanext.splpdepok.search.settings import text_config
 from ckanext.splpdepok.search.sql import QueryError
 from ckanext.splpdepok.search.table import TABLE_NAME, search_index_table
 from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class PostgresSearchConnection:
     def add(self, docs: Iterable[dict[str, Any]], commit: bool | None = None,
             **_: Any) -> str:
         """Upserts documents in CKAN's transaction (see ``_commit_if_asked`` for ``commit``)."""
-        _, index_error, _ = _errors()
+        index_error = _errors()[1]
         try:
             rows = [build_row(doc) for doc in docs]
         except (ValueError, TypeError) as error:
@@ -104,7 +105,7 @@ class PostgresSearchConnection:
         )
         try:
             _session().execute(stmt)
-        except sa.exc.SQLAlchemyError as error:
+        except SQLAlchemyError as error:
             log.exception("search index write failed")
             raise index_error(f"could not write the search index: {error}") from error
         _commit_if_asked(commit)
@@ -112,7 +113,7 @@ class PostgresSearchConnection:
 
     def delete(self, id: str | list[str] | None = None, q: str | None = None,
                commit: bool | None = None, **_: Any) -> str:
-        _, index_error, _ = _errors()
+        index_error = _errors()[1]
         table = search_index_table
         if id is not None:
             ids = [id] if isinstance(id, str) else list(id)
@@ -126,7 +127,7 @@ class PostgresSearchConnection:
             raise ValueError("you must specify 'id' or 'q'")
         try:
             _session().execute(stmt)
-        except sa.exc.SQLAlchemyError as error:
+        except SQLAlchemyError as error:
             log.exception("search index delete failed")
             raise index_error(f"could not delete from the search index: {error}") from error
         _commit_if_asked(commit)
@@ -149,7 +150,7 @@ class PostgresSearchConnection:
 
     def search(self, q: str | None = None, search_handler: str | None = None,
                **kwargs: Any) -> pysolr.Results:
-        _, _, query_error = _errors()
+        query_error = _errors()[2]
         started = time.perf_counter()
         params = dict(kwargs)
         if q is not None:
@@ -161,9 +162,9 @@ class PostgresSearchConnection:
             raise query_error(str(error)) from error
         try:
             rows = _session().execute(built.statement).fetchall()
-        except sa.exc.SQLAlchemyError as error:
+        except SQLAlchemyError as error:
             log.exception("search query failed")
-            search_error, _, _ = _errors()
+            search_error = _errors()[0]
             raise search_error("the search backend could not run this query") from error
         return pysolr.Results(self._decoded(request, rows, built.wants_score, started))
 

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from typing import Any, cast
 
 from dateutil import parser as date_parser
 
@@ -126,7 +127,8 @@ def parse_date_bound(value: str, now: dt.datetime | None = None) -> str:
             continue
         if unit not in _UNITS:
             raise ValueError(f"unknown date unit: {unit}")
-        delta = relativedelta(**{_UNITS[unit]: int(amount)})
+        # keyword arguments only (years=, days=...): relativedelta's positional ones are dates
+        delta = relativedelta(**cast(dict[str, Any], {_UNITS[unit]: int(amount)}))
         moment = moment + delta if sign == "+" else moment - delta
     result = canonical_date(moment)
     if result is None:

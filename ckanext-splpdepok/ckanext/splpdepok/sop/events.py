@@ -130,7 +130,7 @@ def record(subject_type: str, subject_id: str, transition: Transition, *,
 def measured_samples(subject_type: str | None = None) -> list[tuple[int, float]]:
     """(step, elapsed minutes) of every measured event, for the compliance report."""
     query = model.Session.query(SopEvent.step, SopEvent.elapsed_minutes).filter(
-        SopEvent.elapsed_minutes.isnot(None))
+        events_table.c.elapsed_minutes.isnot(None))
     if subject_type:
         query = query.filter(SopEvent.subject_type == subject_type)
     return [(step, minutes) for step, minutes in query]

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import quote
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-import requests
 from ckanext.splpdepok import config
 from ckanext.splpdepok.sync import credentials, probe, readiness
 from ckanext.splpdepok.sync.client import CkanClient, RetryPolicy, SyncError
@@ -66,7 +66,7 @@ def _harvest_rows(target: SyncTarget, timeout: float) -> list:
     site = tk.config.get("ckan.site_url", "").rstrip("/")
     rows = probe.probe_network(site, timeout)
     row, resp = probe.probe_http(f"{site}/api/3/action/package_search?rows=0&fq="
-                                 + requests.utils.quote(selection_query(target.selection or {})),
+                                 + quote(selection_query(target.selection or {})),
                                  timeout=timeout)
     if resp is not None and resp.ok:
         try:

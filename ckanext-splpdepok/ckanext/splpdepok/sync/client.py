@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import ckanapi
 import requests
@@ -113,7 +113,9 @@ def describe_validation(err: ckanapi.ValidationError) -> str:
 
 
 def _is_name_in_use(err: ckanapi.ValidationError) -> bool:
-    msgs = (err.error_dict or {}).get("name") if isinstance(err.error_dict, dict) else None
+    # CKAN reports a list of messages per field
+    msgs = cast("list[Any] | None",
+                (err.error_dict or {}).get("name") if isinstance(err.error_dict, dict) else None)
     return bool(msgs) and any("already in use" in str(m) for m in msgs)
 
 

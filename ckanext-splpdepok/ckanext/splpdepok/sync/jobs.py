@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, cast
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckanext.splpdepok import config
 from ckanext.splpdepok.sync.model import SyncRun, SyncTarget, now
+from sqlalchemy.engine import CursorResult
 
 log = logging.getLogger(__name__)
 QUEUE = "splpdepok_sync"
@@ -26,7 +27,8 @@ def reap_stale_runs(at: dt.datetime | None = None) -> int:
     stale = at - dt.timedelta(seconds=config.sync_stale_after_seconds())
     queued_limit = at - dt.timedelta(seconds=config.sync_job_timeout_seconds())
     t = SyncRun.__table__
-    result = model.Session.execute(
+    # an UPDATE gives a CursorResult (it has the row count)
+    result = cast(CursorResult, model.Session.execute(
         t.update()
         .where(sa.or_(
             sa.and_(t.c.status == "running",
@@ -36,7 +38,7 @@ def reap_stale_runs(at: dt.datetime | None = None) -> int:
         .values(status="failed", finished=at,
                 message="The run stopped answering (worker killed or crashed); the next run "
                         "resumes from the ledger.")
-    )
+    ))
     model.Session.commit()
     model.Session.expire_all()  # CKAN's session does not expire on commit
     if result.rowcount:

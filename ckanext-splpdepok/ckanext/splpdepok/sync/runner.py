@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from typing import Any
+from typing import Any, cast
 
 import ckan.model as model
 import sqlalchemy as sa
@@ -46,6 +46,7 @@ class Heartbeat(threading.Thread):
         table = SyncRun.__table__
         while not self.stopped.wait(self.every):
             try:
+                assert model.meta.engine is not None  # bound when CKAN loads
                 with model.meta.engine.begin() as conn:
                     conn.execute(table.update().where(table.c.id == self.run_id)
                                  .values(heartbeat=now()))
@@ -54,6 +55,7 @@ class Heartbeat(threading.Thread):
 
 
 def _advisory_lock(target_id: str) -> sa.engine.Connection | None:
+    assert model.meta.engine is not None  # bound when CKAN loads
     conn = model.meta.engine.connect()
     got = conn.execute(sa.text("SELECT pg_try_advisory_lock(hashtext(:k))"),
                        {"k": f"splpdepok_sync:{target_id}"}).scalar()
@@ -97,7 +99,7 @@ class Runner:
         self.token = credentials.resolve(target.credential_ref)
         self.client = client_factory or build_client_factory(target, self.token)
         self.builder = PayloadBuilder(target)
-        self.counts = dict.fromkeys(COUNT_KEYS, 0)
+        self.counts: dict[str, int] = dict.fromkeys(COUNT_KEYS, 0)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -211,8 +213,9 @@ class Runner:
 
     def _dry_run(self, plan: planner.Plan, prepared: dict[str, Prepared]) -> dict[str, Any]:
         t = LedgerEntry.__table__
-        old = dict(model.Session.execute(
-            sa.select(t.c.package_id, t.c.payload).where(t.c.target_id == self.target.id)).all())
+        rows = model.Session.execute(
+            sa.select(t.c.package_id, t.c.payload).where(t.c.target_id == self.target.id)).all()
+        old = dict(cast("list[tuple[str, dict[str, Any]]]", rows))  # 2-column rows
         for step in plan.steps:
             if step.action in (planner.CREATE, planner.UPDATE):
                 item = prepared[step.package_id]

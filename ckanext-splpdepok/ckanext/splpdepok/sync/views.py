@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 from ckanext.splpdepok.sync import jobs, report
 from ckanext.splpdepok.sync.model import SyncRun, SyncTarget
 from flask import Blueprint, Response
@@ -15,8 +16,13 @@ FORM_KEYS = ("name", "title", "type", "url", "credential_ref", "name_prefix", "e
              "rate_per_second", "schedule_minutes")
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _field_errors(exc: tk.ValidationError) -> dict[str, list[Any]]:
+    """The sync schemas report a list of messages per field (ErrorDict also allows ints)."""
+    return cast("dict[str, list[Any]]", exc.error_dict)
 
 
 def _guard() -> None:
@@ -129,7 +135,7 @@ def run(name: str) -> Any:
     try:
         queued = tk.get_action("splpdepok_sync_run")(_context(), data)
     except tk.ValidationError as exc:
-        tk.h.flash_error("; ".join(str(m) for msgs in exc.error_dict.values() for m in msgs))
+        tk.h.flash_error("; ".join(str(m) for msgs in _field_errors(exc).values() for m in msgs))
         return tk.redirect_to("splpdepok_sync.target", name=item.name)
     tk.h.flash_success(tk._("The sync was queued; this page shows its progress"))
     return tk.redirect_to("splpdepok_sync.run_page", name=item.name, run_id=queued["id"])
@@ -141,7 +147,7 @@ def delete(name: str) -> Any:
     try:
         tk.get_action("splpdepok_target_delete")(_context(), {"id": item.id})
     except tk.ValidationError as exc:
-        tk.h.flash_error("; ".join(str(m) for msgs in exc.error_dict.values() for m in msgs))
+        tk.h.flash_error("; ".join(str(m) for msgs in _field_errors(exc).values() for m in msgs))
         return tk.redirect_to("splpdepok_sync.target", name=item.name)
     tk.h.flash_success(tk._("Sync target deleted"))
     return tk.redirect_to("splpdepok_sync.index")

@@ -5,6 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 from ckanext.splpdepok.lid import access
 from ckanext.splpdepok.lid.model import Lid
 from ckanext.splpdepok.lid.plan_model import Plan
@@ -12,7 +13,7 @@ from ckanext.splpdepok.lid.plan_model import Plan
 Result = dict[str, Any]
 
 
-def _user(context: dict[str, Any]) -> model.User | None:
+def _user(context: Context) -> model.User | None:
     user = context.get("auth_user_obj")
     if isinstance(user, model.User) and user.state == model.State.ACTIVE:
         return user
@@ -33,14 +34,14 @@ def _deny(msg: str) -> Result:
     return {"success": False, "msg": tk._(msg)}
 
 
-def lid_create(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def lid_create(context: Context, data_dict: dict[str, Any]) -> Result:
     user = _user(context)
     if not (access.is_operator(user) or (user and access.managed_domains(user))):
         return _deny("Only approved LID operators, IPPD admins and the walidata may add LIDs")
     return {"success": True}
 
 
-def lid_edit(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def lid_edit(context: Context, data_dict: dict[str, Any]) -> Result:
     lid = _lid(data_dict)
     if lid is None or not access.can_edit(_user(context), lid):
         return _deny("Only the LID's operator, its IPPD admin and the walidata may change it")
@@ -48,7 +49,7 @@ def lid_edit(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
 
 
 @tk.auth_allow_anonymous_access
-def lid_show(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def lid_show(context: Context, data_dict: dict[str, Any]) -> Result:
     lid = _lid(data_dict)
     if lid is None or not access.can_view(_user(context), lid):
         return _deny("Not authorized to see this LID (restricted entries need signing in)")
@@ -56,12 +57,12 @@ def lid_show(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
 
 
 @tk.auth_allow_anonymous_access
-def lid_list(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def lid_list(context: Context, data_dict: dict[str, Any]) -> Result:
     """Public: the action itself filters what each caller may see."""
     return {"success": True}
 
 
-def plan_create(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def plan_create(context: Context, data_dict: dict[str, Any]) -> Result:
     domain = data_dict.get("ippd_domain") if isinstance(data_dict, dict) else None
     user = _user(context)
     if user is None:
@@ -73,18 +74,18 @@ def plan_create(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
     return {"success": True}
 
 
-def plan_show(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def plan_show(context: Context, data_dict: dict[str, Any]) -> Result:
     plan = _plan(data_dict)
     if plan is None or not access.can_prepare_plan(_user(context), plan.ippd_domain):
         return _deny("Not authorized to see this connection plan")
     return {"success": True}
 
 
-def plan_update(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def plan_update(context: Context, data_dict: dict[str, Any]) -> Result:
     return plan_show(context, data_dict)
 
 
-def plan_manage(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def plan_manage(context: Context, data_dict: dict[str, Any]) -> Result:
     """Steps 12-16 (send, guide, instruction, sync, check): the IPPD admin or the walidata."""
     plan = _plan(data_dict)
     if plan is None or not access.can_manage_ippd(_user(context), plan.ippd_domain):
@@ -92,7 +93,7 @@ def plan_manage(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
     return {"success": True}
 
 
-def check_report(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def check_report(context: Context, data_dict: dict[str, Any]) -> Result:
     user = _user(context)
     plan_id = data_dict.get("id") if isinstance(data_dict, dict) else None
     if plan_id:

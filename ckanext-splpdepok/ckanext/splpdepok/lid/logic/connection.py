@@ -1,10 +1,11 @@
 """Synchronisation (SOP step 15), connection check (16-18) and the check report actions."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 from ckanext.splpdepok.lid import checking, jobs, runner
 from ckanext.splpdepok.lid.logic.entries import _actor
 from ckanext.splpdepok.lid.logic.plans import Conflict
@@ -12,7 +13,7 @@ from ckanext.splpdepok.lid.plan_model import Plan, checks_for
 from ckanext.splpdepok.lid.workflow import SYNC_FROM
 
 
-def _plan(data_dict: dict[str, Any], action: str, context: dict[str, Any]) -> Plan:
+def _plan(data_dict: dict[str, Any], action: str, context: Context) -> Plan:
     plan = Plan.get(str(data_dict.get("id") or ""))
     if plan is None:
         raise tk.ObjectNotFound(tk._("Connection plan not found"))
@@ -20,7 +21,7 @@ def _plan(data_dict: dict[str, Any], action: str, context: dict[str, Any]) -> Pl
     return plan
 
 
-def lid_sync(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lid_sync(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Synchronise the plan's LIDs with the national Katalog LID in SPLP (SOP step 15).
 
     Runs as an RQ job on the ``splpdepok_lid`` queue unless ``background`` is false.
@@ -46,7 +47,7 @@ def lid_sync(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, An
     return runner.execute_sync(run.id)
 
 
-def lid_check(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lid_check(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Check the connection of every synchronised LID of the plan (SOP step 16); success
     notifies the IPPD admin and the LID operators (17-18), failure goes back to step 15.
 
@@ -57,7 +58,8 @@ def lid_check(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, A
     user = _actor(context)
     check, outbox = checking.run_check(plan.id, user)
     if context.get("defer_commit"):
-        context.setdefault("splpdepok_outbox", []).extend(outbox)
+        # the outbox is our own key, unknown to ckan.types.Context
+        cast(dict[str, Any], context).setdefault("splpdepok_outbox", []).extend(outbox)
         return check
     model.repo.commit()
     check["mails_sent"] = checking.deliver(outbox)
@@ -65,7 +67,7 @@ def lid_check(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, A
 
 
 @tk.side_effect_free
-def lid_check_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lid_check_report(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """The history of connection checks (newest first), of one plan or of every plan the
     caller manages.
 

@@ -1,11 +1,12 @@
 """LID entry actions: create, update, show, list, delete."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
+from ckan.types import Context, ErrorDict
 from ckanext.splpdepok.lid import access, schema
 from ckanext.splpdepok.lid.model import (
     DRAFT,
@@ -14,6 +15,7 @@ from ckanext.splpdepok.lid.model import (
     SYNCABLE,
     Lid,
     LidDataset,
+    lid_table,
     make_id,
     utcnow,
 )
@@ -26,7 +28,7 @@ EDITABLE = ("name", "description", "endpoint_url", "attributes", "output_format"
             "classification", "context", "version")
 
 
-def _actor(context: dict[str, Any]) -> model.User:
+def _actor(context: Context) -> model.User:
     user = context.get("auth_user_obj")
     if not isinstance(user, model.User):
         user = model.User.get(context.get("user"))
@@ -35,7 +37,7 @@ def _actor(context: dict[str, Any]) -> model.User:
     return user
 
 
-def _commit(context: dict[str, Any]) -> None:
+def _commit(context: Context) -> None:
     if not context.get("defer_commit"):
         model.repo.commit()
 
@@ -95,7 +97,7 @@ def _domain_for(user: model.User, requested: str | None) -> tuple[str, str | Non
     return domain, ippd.organization_id if ippd else None
 
 
-def lid_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lid_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Add an entry to the Katalog LID (as a draft, or ``ready`` for SPLP).
 
     :param name, description, endpoint_url: the service
@@ -111,7 +113,7 @@ def lid_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, 
     user = _actor(context)
     data, errors = schema.validate(data_dict, schema.create_schema(), context)
     if errors:
-        raise tk.ValidationError(errors)
+        raise tk.ValidationError(cast(ErrorDict, errors))
     domain, org_id = _domain_for(user, data.get("ippd_domain"))
     ippd = Ippd.by_domain(domain)
     now = utcnow()
@@ -125,7 +127,7 @@ def lid_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, 
     if data.get("ready"):
         errors = _ready_errors(lid)
         if errors:
-            raise tk.ValidationError(errors)
+            raise tk.ValidationError(cast(ErrorDict, errors))
         lid.status = READY
     model.Session.add(lid)
     _flush(lid)
@@ -134,7 +136,7 @@ def lid_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, 
     return lid_dict(lid)
 
 
-def lid_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lid_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Change an entry; fields not given stay. A change to a field SPLP carries sends a synced
     entry back to ``ready`` (it must be synchronised again).
 
@@ -145,7 +147,7 @@ def lid_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, 
     tk.check_access("splpdepok_lid_update", context, data_dict)
     data, errors = schema.validate(data_dict, schema.update_schema(), context)
     if errors:
-        raise tk.ValidationError(errors)
+        raise tk.ValidationError(cast(ErrorDict, errors))
     lid = _get(data["id"], for_update=True)
     changed = [f for f in EDITABLE if f in data and data[f] != getattr(lid, f)]
     for field in changed:
@@ -160,7 +162,7 @@ def lid_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, 
         errors = _ready_errors(lid)
         if errors:
             model.Session.rollback()
-            raise tk.ValidationError(errors)
+            raise tk.ValidationError(cast(ErrorDict, errors))
     if lid.status in SYNCABLE and lid.status != READY and set(changed) & set(SPLP_FIELDS):
         lid.status = READY
     if "datasets" in data:
@@ -172,20 +174,20 @@ def lid_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, 
 
 
 @tk.side_effect_free
-def lid_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lid_show(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """One entry (``terbatas`` ones only for signed-in users, drafts for their managers).
 
     :param id: the entry
     """
     data, errors = tk.navl_validate(data_dict, schema.id_schema(), context)
     if errors:
-        raise tk.ValidationError(errors)
+        raise tk.ValidationError(cast(ErrorDict, errors))
     _get(data["id"])
     tk.check_access("splpdepok_lid_show", context, data)
     return lid_dict(_get(data["id"]))
 
 
-def lid_delete(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lid_delete(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Remove an entry (and its links and ledger row). An API already in SPLP stays there:
     the result names it so the IPPD can ask SPLP to retire it.
 
@@ -217,7 +219,7 @@ def _visible(query: Any, user: model.User | None, mine: bool) -> Any:
         return query
     managed = access.managed_domains(user)
     return query.filter(sa.or_(Lid.status != DRAFT, Lid.owner_user_id == user.id,
-                               Lid.ippd_domain.in_(managed)))
+                               lid_table.c.ippd_domain.in_(managed)))
 
 
 def _facet(query: Any, column: Any) -> dict[str, int]:
@@ -226,7 +228,7 @@ def _facet(query: Any, column: Any) -> dict[str, int]:
 
 
 @tk.side_effect_free
-def lid_list(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lid_list(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Search the Katalog LID. Anonymous callers see open (``terbuka``) entries only.
 
     :param q: optional text (name, description, context)
@@ -241,13 +243,14 @@ def lid_list(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, An
     tk.check_access("splpdepok_lid_list", context, data_dict)
     data, errors = tk.navl_validate(data_dict, schema.list_schema(), context)
     if errors:
-        raise tk.ValidationError(errors)
+        raise tk.ValidationError(cast(ErrorDict, errors))
     user = access.user_obj(context.get("user"))
     query = _visible(model.Session.query(Lid), user, bool(data.get("mine")))
     if data.get("q"):
         pattern = _like(data["q"])
-        query = query.filter(sa.or_(Lid.name.ilike(pattern), Lid.description.ilike(pattern),
-                                    Lid.context.ilike(pattern)))
+        query = query.filter(sa.or_(lid_table.c.name.ilike(pattern),
+                                    lid_table.c.description.ilike(pattern),
+                                    lid_table.c.context.ilike(pattern)))
     if data.get("organization"):
         org = model.Group.get(data["organization"])
         query = query.filter(Lid.organization_id == (org.id if org else data["organization"]))

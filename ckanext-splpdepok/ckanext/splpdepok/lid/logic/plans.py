@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context, ContextValidator
 from ckanext.splpdepok import config
 from ckanext.splpdepok.lid import access
 from ckanext.splpdepok.lid.logic.entries import _actor, _commit
-from ckanext.splpdepok.lid.model import DRAFT, Lid, make_id, utcnow
-from ckanext.splpdepok.lid.plan_model import Plan, SyncRun, checks_for
+from ckanext.splpdepok.lid.model import DRAFT, Lid, lid_table, make_id, utcnow
+from ckanext.splpdepok.lid.plan_model import Plan, SyncRun, checks_for, run_table
 from ckanext.splpdepok.lid.workflow import ADVANCE, MACHINE, SUBJECT
 from ckanext.splpdepok.registration import documents
 from ckanext.splpdepok.registration.model import Ippd
@@ -58,7 +59,7 @@ def _lid_ids(value: Any, domain: str) -> list[str]:
     if not isinstance(value, list):
         raise tk.ValidationError({"lid_ids": [tk._("Must be a list of LID ids")]})
     found = {lid.id: lid for lid in model.Session.query(Lid).filter(
-        Lid.id.in_([str(v) for v in value]))}
+        lid_table.c.id.in_([str(v) for v in value]))}
     wrong = [str(v) for v in value if str(v) not in found or found[str(v)].ippd_domain != domain]
     if wrong:
         raise tk.ValidationError({"lid_ids": [tk._("Not LIDs of this IPPD: %(ids)s")
@@ -68,7 +69,8 @@ def _lid_ids(value: Any, domain: str) -> list[str]:
 
 def _tenant(value: Any) -> str:
     try:
-        return str(tk.get_validator("splpdepok_domain")(value, {}) or "")
+        validator = cast(ContextValidator, tk.get_validator("splpdepok_domain"))
+        return str(validator(value, {}) or "")
     except tk.Invalid as error:
         raise tk.ValidationError({"tenant_domain": [str(error.error)]}) from None
 
@@ -77,20 +79,20 @@ def plan_dict(plan: Plan, *, detail: bool = True) -> dict[str, Any]:
     data = plan.dictize()
     data["allowed"] = MACHINE.allowed(plan.status)
     if detail:
-        lids = model.Session.query(Lid).filter(Lid.id.in_(plan.lid_ids or [])).all()
+        lids = model.Session.query(Lid).filter(lid_table.c.id.in_(plan.lid_ids or [])).all()
         data["lids"] = [{"id": lid.id, "name": lid.name, "status": lid.status,
                          "context": lid.context, "version": lid.version,
                          "national_api_id": (lid.ledger().api_id if lid.ledger() else None)}
                         for lid in sorted(lids, key=lambda lid: lid.name)]
         data["events"] = [e.dictize() for e in events.for_subject(SUBJECT, plan.id)]
         runs = (model.Session.query(SyncRun).filter(SyncRun.plan_id == plan.id)
-                .order_by(SyncRun.created.desc()).limit(10).all())
+                .order_by(run_table.c.created.desc()).limit(10).all())
         data["runs"] = [r.dictize() for r in runs]
         data["checks"] = [c.dictize() for c in checks_for(plan.id, limit=10)]
     return data
 
 
-def plan_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def plan_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Prepare the connection plan of an IPPD with SPLP (SOP step 11).
 
     :param ippd_domain: the IPPD (default: the caller's own, as LID operator or admin)
@@ -130,7 +132,7 @@ def plan_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str,
     return plan_dict(plan)
 
 
-def plan_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def plan_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Edit a draft plan (step 11): the LIDs planned, the tenant domain.
 
     :param id: the plan (id or IPPD domain)
@@ -151,7 +153,7 @@ def plan_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str,
 
 
 @tk.side_effect_free
-def plan_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def plan_show(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """A plan with its LIDs, SOP events, recent sync runs and checks.
 
     :param id: the plan (id or IPPD domain)
@@ -182,7 +184,7 @@ def _store_guide(plan: Plan, upload: Any) -> dict[str, Any]:
     return {"guide": checked.filename, "sha256": plan.guide_sha256}
 
 
-def plan_advance(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def plan_advance(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Carry out step 12 (``send``), 13 (``receive_guide``, with ``guide_upload``) or 14
     (``instruct_sync``) of the plan. SPLP's steps are recorded by the walidata or IPPD admin.
 
@@ -203,7 +205,7 @@ def plan_advance(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str
     plan, transition = locked(plan.id, name)
     data: dict[str, Any] = {}
     if name == "send":
-        lids = model.Session.query(Lid).filter(Lid.id.in_(plan.lid_ids or [])).all()
+        lids = model.Session.query(Lid).filter(lid_table.c.id.in_(plan.lid_ids or [])).all()
         if not lids or any(lid.status == DRAFT for lid in lids):
             model.Session.rollback()
             raise tk.ValidationError({"lid_ids": [tk._(

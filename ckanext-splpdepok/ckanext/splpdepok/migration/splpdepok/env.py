@@ -18,9 +18,13 @@ PLUGIN = os.path.basename(os.path.dirname(__file__))
 VERSION_TABLE = f"{PLUGIN}_alembic_version"
 
 
-def include_object(obj: Any, name: str, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
+                   compare_to: Any) -> bool:
     """Autogenerate looks at this plugin's tables only, never at CKAN core's."""
-    return type_ != "table" or name.startswith(PLUGIN + "_")
+    if type_ != "table":
+        return True
+    assert name is not None  # a table always has a name
+    return name.startswith(PLUGIN + "_")
 
 
 def run_migrations_offline() -> None:

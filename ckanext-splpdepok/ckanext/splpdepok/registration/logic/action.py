@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context, ErrorDict
 from ckanext.splpdepok.notify.mail import Message, add_notice, send
 from ckanext.splpdepok.registration import documents, messages, provision, schema
 from ckanext.splpdepok.registration.logic import queries
@@ -31,7 +32,7 @@ class Conflict(tk.ValidationError):
         super().__init__({"conflict": [message]}, error_summary={"Conflict": message})
 
 
-def _actor(context: dict[str, Any]) -> model.User:
+def _actor(context: Context) -> model.User:
     user = context.get("auth_user_obj")
     if not isinstance(user, model.User):
         user = model.User.get(context.get("user"))
@@ -40,15 +41,16 @@ def _actor(context: dict[str, Any]) -> model.User:
     return user
 
 
-def _commit(context: dict[str, Any]) -> None:
+def _commit(context: Context) -> None:
     if not context.get("defer_commit"):
         model.repo.commit()
 
 
-def _deliver(context: dict[str, Any], outbox: list[Message]) -> None:
+def _deliver(context: Context, outbox: list[Message]) -> None:
     """Mails leave only once the transition is committed (never for a rolled-back change)."""
     if context.get("defer_commit"):
-        context.setdefault("splpdepok_outbox", []).extend(outbox)
+        # the outbox is our own key, unknown to ckan.types.Context
+        cast(dict[str, Any], context).setdefault("splpdepok_outbox", []).extend(outbox)
         return
     for message in outbox:
         send(message)
@@ -89,7 +91,7 @@ def _store_uploads(reg: Registration, uploads: list[documents.CheckedUpload],
     return [documents.store(reg.id, upload, user.id).filename for upload in uploads]
 
 
-def _validated(context: dict[str, Any], data_dict: dict[str, Any],
+def _validated(context: Context, data_dict: dict[str, Any],
                schema_: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]],
                                                   list[documents.CheckedUpload]]:
     """Field validation and upload checks together, so a form shows every error at once."""
@@ -98,7 +100,7 @@ def _validated(context: dict[str, Any], data_dict: dict[str, Any],
     return data, dict(errors, **upload_errors), uploads
 
 
-def registration_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def registration_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Prepare a registration (SOP step 1, 5 or 7), as a draft.
 
     :param kind: ``ippd``, ``ippd_admin`` or ``lid``
@@ -115,7 +117,7 @@ def registration_create(context: dict[str, Any], data_dict: dict[str, Any]) -> d
         errors.update(_field_errors(kind, data_dict))
         errors.update(order_errors(kind, data_dict["ippd_domain"]))
     if errors:
-        raise tk.ValidationError(errors)
+        raise tk.ValidationError(cast(ErrorDict, errors))
     now = dt.datetime.utcnow()
     reg = Registration(id=str(uuid.uuid4()), kind=kind, status="draft", version=1,
                        creator_user_id=user.id, created=now, modified=now,
@@ -156,7 +158,7 @@ def _bump(reg: Registration, now: dt.datetime) -> None:
     reg.modified = now
 
 
-def registration_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def registration_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Edit a draft or returned registration (fields given replace the old values).
 
     :param id: the registration
@@ -168,7 +170,7 @@ def registration_update(context: dict[str, Any], data_dict: dict[str, Any]) -> d
     user = _actor(context)
     data_dict, errors, uploads = _validated(context, data_dict, schema.update_schema())
     if errors:
-        raise tk.ValidationError(errors)
+        raise tk.ValidationError(cast(ErrorDict, errors))
     reg, transition = _locked(data_dict, "update")
     changed = [f for f in FIELDS if f in data_dict and data_dict[f] != getattr(reg, f)]
     for field in changed:
@@ -178,7 +180,7 @@ def registration_update(context: dict[str, Any], data_dict: dict[str, Any]) -> d
         errors.update(order_errors(reg.kind, reg.ippd_domain))
     if errors:
         model.Session.rollback()
-        raise tk.ValidationError(errors)
+        raise tk.ValidationError(cast(ErrorDict, errors))
     _bump(reg, dt.datetime.utcnow())
     stored = _store_uploads(reg, uploads, user)
     _record(reg, transition, user, data={"fields": changed, "documents": stored})
@@ -187,7 +189,7 @@ def registration_update(context: dict[str, Any], data_dict: dict[str, Any]) -> d
 
 
 @tk.validate(schema.transition_schema)
-def registration_submit(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def registration_submit(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Submit (SOP step 2, 5 or 8), or resubmit a returned registration ("back to step 2").
 
     :param id: the registration
@@ -203,7 +205,7 @@ def registration_submit(context: dict[str, Any], data_dict: dict[str, Any]) -> d
     errors.update(order_errors(reg.kind, reg.ippd_domain))
     if errors:
         model.Session.rollback()
-        raise tk.ValidationError(errors)
+        raise tk.ValidationError(cast(ErrorDict, errors))
     now = dt.datetime.utcnow()
     reg.status, reg.submitted = transition.target, now
     _bump(reg, now)
@@ -219,7 +221,7 @@ def registration_submit(context: dict[str, Any], data_dict: dict[str, Any]) -> d
     return queries.registration_dict(reg, user)
 
 
-def _decide(context: dict[str, Any], data_dict: dict[str, Any], name: str) -> dict[str, Any]:
+def _decide(context: Context, data_dict: dict[str, Any], name: str) -> dict[str, Any]:
     tk.check_access(f"splpdepok_registration_{name}", context, data_dict)
     user = _actor(context)
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
@@ -234,7 +236,7 @@ def _decide(context: dict[str, Any], data_dict: dict[str, Any], name: str) -> di
         errors = order_errors(reg.kind, reg.ippd_domain)
         if errors:
             model.Session.rollback()
-            raise tk.ValidationError(errors)
+            raise tk.ValidationError(cast(ErrorDict, errors))
     reg.status, reg.decided, reg.last_note = transition.target, now, note
     _bump(reg, now)
     _record(reg, transition, user, note=note)
@@ -252,7 +254,7 @@ def _decide(context: dict[str, Any], data_dict: dict[str, Any], name: str) -> di
 
 
 @tk.validate(schema.transition_schema)
-def registration_approve(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def registration_approve(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Approve a submitted registration (SOP step 3, 6 or 9) and do the work of step 4, 6 or 10:
     create or link the user and organization, set memberships, record the IPPD / tenant.
 
@@ -264,7 +266,7 @@ def registration_approve(context: dict[str, Any], data_dict: dict[str, Any]) -> 
 
 
 @tk.validate(schema.transition_schema)
-def registration_return(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def registration_return(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Return a submitted registration as incomplete (back to SOP step 2).
 
     :param id: the registration
@@ -275,7 +277,7 @@ def registration_return(context: dict[str, Any], data_dict: dict[str, Any]) -> d
 
 
 @tk.validate(schema.transition_schema)
-def registration_reject(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def registration_reject(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Reject a submitted registration.
 
     :param id: the registration

@@ -7,8 +7,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
+from ckan.types import Context
 from ckanext.splpdepok.registration import roles, schema
-from ckanext.splpdepok.registration.model import Registration
+from ckanext.splpdepok.registration.model import Registration, registrations_table
 from ckanext.splpdepok.registration.workflow import MACHINE, SUBJECT, SUBMITTED, review_step
 from ckanext.splpdepok.sop import events, sla, standards
 from ckanext.splpdepok.sop.steps import STEPS
@@ -43,7 +44,7 @@ def registration_dict(reg: Registration, user: model.User | None, *,
 
 @tk.side_effect_free
 @tk.validate(schema.show_schema)
-def registration_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def registration_show(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """One registration with its documents and its full event history.
 
     :param id: the registration
@@ -71,13 +72,13 @@ def visible_query(user: model.User, *, mine: bool = False) -> Any:
     own = Registration.creator_user_id == user.id
     if domains:
         return query.filter(sa.or_(own, sa.and_(Registration.kind == "lid",
-                                                Registration.ippd_domain.in_(domains))))
+                                                registrations_table.c.ippd_domain.in_(domains))))
     return query.filter(own)
 
 
 @tk.side_effect_free
 @tk.validate(schema.list_schema)
-def registration_list(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def registration_list(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Registrations the caller may see, newest first.
 
     :param kind: optional filter (``ippd``, ``ippd_admin``, ``lid``)
@@ -98,12 +99,12 @@ def registration_list(context: dict[str, Any], data_dict: dict[str, Any]) -> dic
         if data_dict.get(field):
             query = query.filter(getattr(Registration, field) == data_dict[field])
     if data_dict.get("work_unit"):
-        query = query.filter(Registration.work_unit.ilike(_like(data_dict["work_unit"])))
+        query = query.filter(registrations_table.c.work_unit.ilike(_like(data_dict["work_unit"])))
     if data_dict.get("text"):
         pattern = _like(data_dict["text"])
         query = query.filter(sa.or_(*(getattr(Registration, f).ilike(pattern) for f in (
             "ippd_domain", "ippd_name", "username", "full_name", "work_unit"))))
-    query = query.order_by(Registration.created.desc(), Registration.id)
+    query = query.order_by(registrations_table.c.created.desc(), Registration.id)
     limit, offset = data_dict["limit"], data_dict["offset"]
     if data_dict.get("overdue"):
         regs = [r for r in query.filter(Registration.status == SUBMITTED) if age(r)["overdue"]]
@@ -115,7 +116,7 @@ def registration_list(context: dict[str, Any], data_dict: dict[str, Any]) -> dic
 
 @tk.side_effect_free
 @tk.validate(schema.report_schema)
-def sla_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def sla_report(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Compliance with the SOP time standards, per step: count, median, share within standard.
 
     :param subject_type: optional (``registration``; the LID workflow adds its own)

@@ -5,6 +5,7 @@ import os
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 from ckanext.splpdepok.registration import documents
 from ckanext.splpdepok.registration.model import Document
 from flask import send_file
@@ -13,7 +14,7 @@ FORM_FIELDS = ("kind", "ippd_domain", "ippd_name", "username", "full_name", "ema
                "work_unit", "phone", "note", "version")
 
 
-def context() -> dict[str, Any]:
+def context() -> Context:
     user = tk.current_user
     return {"user": user.name if user.is_authenticated else "",
             "auth_user_obj": user if user.is_authenticated else None}
@@ -35,7 +36,7 @@ def form_data() -> dict[str, Any]:
     return data
 
 
-def error_messages(error: tk.ValidationError) -> dict[str, list[str]]:
+def error_messages(error: tk.ValidationError) -> dict[str, list[Any]]:
     errors = error.error_dict if isinstance(error.error_dict, dict) else {}
     return {k: v if isinstance(v, list) else [str(v)] for k, v in errors.items()}
 

@@ -1,7 +1,7 @@
 """Who may manage sync: the walidata (admins of its organization); sysadmins pass by CKAN."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
@@ -29,7 +29,7 @@ def package_sync_state(context: Context, data_dict: DataDict) -> AuthResult:
     if is_walidata(context.get("user")):
         return {"success": True}
     try:
-        tk.check_access("package_update", dict(context), {"id": data_dict.get("id")})
+        tk.check_access("package_update", cast(Context, dict(context)), {"id": data_dict.get("id")})
     except tk.NotAuthorized:
         return {"success": False, "msg": tk._("Only editors of this dataset see its sync state")}
     return {"success": True}

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Schema, ValidatorFactory
 from ckanext.splpdepok.sync import credentials
 
 Invalid = tk.Invalid
@@ -124,7 +125,7 @@ def share(value: Any, context: Any) -> float:
     return number
 
 
-def target_schema(update: bool = False) -> dict[str, list]:
+def target_schema(update: bool = False) -> Schema:
     v = tk.get_validator
     req = [v("ignore_missing")] if update else [v("not_empty")]
     opt = [v("ignore_missing")]
@@ -153,28 +154,33 @@ def target_schema(update: bool = False) -> dict[str, list]:
     }
 
 
-def id_schema() -> dict[str, list]:
+def _factory(name: str) -> ValidatorFactory:
+    """A validator that takes arguments (get_validator's type does not say which kind)."""
+    return cast(ValidatorFactory, tk.get_validator(name))
+
+
+def id_schema() -> Schema:
     v = tk.get_validator
     return {"id": [v("not_empty"), v("unicode_safe")]}
 
 
-def run_schema() -> dict[str, list]:
+def run_schema() -> Schema:
     v = tk.get_validator
     return {
         "id": [v("not_empty"), v("unicode_safe")],
-        "dry_run": [v("default")(False), v("boolean_validator")],
-        "only_failed": [v("default")(False), v("boolean_validator")],
-        "confirm_withdrawal": [v("default")(False), v("boolean_validator")],
-        "background": [v("default")(True), v("boolean_validator")],
+        "dry_run": [_factory("default")(False), v("boolean_validator")],
+        "only_failed": [_factory("default")(False), v("boolean_validator")],
+        "confirm_withdrawal": [_factory("default")(False), v("boolean_validator")],
+        "background": [_factory("default")(True), v("boolean_validator")],
     }
 
 
-def list_schema() -> dict[str, list]:
+def list_schema() -> Schema:
     v = tk.get_validator
     return {
         "id": [v("ignore_missing"), v("unicode_safe")],
         "status": [v("ignore_missing"), v("unicode_safe")],
-        "limit": [v("default")(50), v("int_validator"), v("is_positive_integer")],
-        "offset": [v("default")(0), v("int_validator"), v("natural_number_validator")],
-        "items": [v("default")(True), v("boolean_validator")],
+        "limit": [_factory("default")(50), v("int_validator"), v("is_positive_integer")],
+        "offset": [_factory("default")(0), v("int_validator"), v("natural_number_validator")],
+        "items": [_factory("default")(True), v("boolean_validator")],
     }
