@@ -2,8 +2,8 @@
 
 Pure code: no CKAN context, so the shape of every dict can be checked without a database.
 Dataset dicts carry the Satu Data Indonesia (SDI) fields at the top level, under the names of
-the national schema (``/work/shared/reference/sdi``), so a scheming schema with those fields
-stores them as they are.
+the national schema (``shared/reference/sdi`` beside the checkout), so a scheming schema with
+those fields stores them as they are.
 """
 
 from __future__ import annotations
