@@ -18,6 +18,9 @@ KNOWN_DIFFERENCES = {
     # the data files these read are not shipped in the CKAN wheel
     "tests/search/test_ckan_core_suites.py::test_check_invalid_schema",
     "tests/search/test_ckan_core_suites.py::test_check_schema_with_wrong_version",
+    # nondeterministic upstream: the third dataset's random Faker title/notes can contain the
+    # word "record" (it is in Faker's word list), and then it rightly matches q=record
+    "tests/search/test_ckan_core_suites.py::TestPackageQuery::test_name_multiple_results",
 }
 
 
