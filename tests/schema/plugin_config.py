@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.schema.samples import NATIONAL_VALUES
+
 PLUGINS = "splpdepok_search splpdepok scheming_datasets dcat dcat_json_interface structured_data"
 PROFILES = "euro_dcat_ap_3 splpdepok_sdi"
 SCHEMA = "ckanext.splpdepok.schemas:sdi_dataset.yaml"
@@ -35,26 +37,7 @@ def national_fields() -> dict[str, str]:
     return {
         "notes": "Jumlah penduduk **per kecamatan** <b>Kota Depok</b> & sekitarnya.",
         "tag_string": "penduduk,kecamatan",
-        "license_id": "cc-by",
-        "url": "https://disdukcapil.depok.go.id",
-        "author": "Dinas Kependudukan dan Pencatatan Sipil",
-        "author_email": "disdukcapil@depok.go.id",
-        "maintainer": "Diskominfo Kota Depok",
-        "maintainer_email": "diskominfo@depok.go.id",
-        "id_dds": "DDS-3276-001",
-        "id_sds": "SDS-001",
-        "satuan": "Jiwa",
-        "ukuran": "Jumlah",
-        "jenis": "Data Statistik Sektoral",
-        "theme": "Kependudukan",
-        "accrualPeriodicity": "Tahunan",
-        "accessRights": "terbuka",
-        "prioritas_tahun": "2024",
-        "publisher_type": "daerah-kota",
-        "tingkat_penyajian": "kecamatan",
-        "cakupan": "Kota Depok",
-        "temporal_start": "2020",
-        "temporal_end": "2024",
+        **NATIONAL_VALUES,
     }
 
 

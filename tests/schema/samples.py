@@ -4,27 +4,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-_FULL: dict[str, Any] = {
-    "id": "0b6f8a51-7f7c-4c39-9d2b-5c8a3f3e1d01",
-    "name": "jumlah-penduduk-menurut-kecamatan",
-    "title": "Jumlah Penduduk Menurut Kecamatan",
-    "notes": "Jumlah penduduk **per kecamatan** <b>Kota Depok</b> & sekitarnya.",
-    "type": "dataset",
-    "state": "active",
-    "private": False,
-    "owner_org": "4d1f9a3e-0000-4000-8000-000000000001",
-    "organization": {
-        "id": "4d1f9a3e-0000-4000-8000-000000000001",
-        "name": "disdukcapil",
-        "title": "Dinas Kependudukan dan Pencatatan Sipil",
-    },
-    "creator_user_id": "a8b3e1b0-0000-4000-8000-000000000002",
-    "metadata_created": "2024-01-15T03:04:05.123456",
-    "metadata_modified": "2024-06-30T10:11:12.654321",
+# Valid values for every SDI + local field (also what plugin_config sends to package_create).
+NATIONAL_VALUES: dict[str, str] = {
     "license_id": "cc-by",
-    "license_title": "Creative Commons Attribution",
     "url": "https://disdukcapil.depok.go.id",
-    "version": "1.0",
     "author": "Dinas Kependudukan dan Pencatatan Sipil",
     "author_email": "disdukcapil@depok.go.id",
     "maintainer": "Diskominfo Kota Depok",
@@ -43,6 +26,28 @@ _FULL: dict[str, Any] = {
     "cakupan": "Kota Depok",
     "temporal_start": "2020",
     "temporal_end": "2024",
+}
+
+_FULL: dict[str, Any] = {
+    **NATIONAL_VALUES,
+    "id": "0b6f8a51-7f7c-4c39-9d2b-5c8a3f3e1d01",
+    "name": "jumlah-penduduk-menurut-kecamatan",
+    "title": "Jumlah Penduduk Menurut Kecamatan",
+    "notes": "Jumlah penduduk **per kecamatan** <b>Kota Depok</b> & sekitarnya.",
+    "type": "dataset",
+    "state": "active",
+    "private": False,
+    "owner_org": "4d1f9a3e-0000-4000-8000-000000000001",
+    "organization": {
+        "id": "4d1f9a3e-0000-4000-8000-000000000001",
+        "name": "disdukcapil",
+        "title": "Dinas Kependudukan dan Pencatatan Sipil",
+    },
+    "creator_user_id": "a8b3e1b0-0000-4000-8000-000000000002",
+    "metadata_created": "2024-01-15T03:04:05.123456",
+    "metadata_modified": "2024-06-30T10:11:12.654321",
+    "license_title": "Creative Commons Attribution",
+    "version": "1.0",
     "tags": [
         {"name": "penduduk", "id": "t1", "vocabulary_id": None},
         {"name": "kecamatan", "id": "t2", "vocabulary_id": None},

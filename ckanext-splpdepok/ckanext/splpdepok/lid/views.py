@@ -43,30 +43,33 @@ def index() -> Any:
         "statuses": [s for s in STATUSES if s != "draft"]})
 
 
-@blueprint.route("/katalog-lid/<id>")
-def read(id: str) -> Any:
+def _show_page(action: str, id: str, endpoint: str, template: str, key: str,
+               not_found: str, forbidden: str) -> Any:
+    """Renders one record; anonymous visitors who may not see it are sent to sign in."""
     try:
-        lid = tk.get_action("splpdepok_lid_show")(_context(), {"id": id})
+        found = tk.get_action(action)(_context(), {"id": id})
     except tk.ObjectNotFound:
-        return tk.abort(404, tk._("LID not found"))
+        return tk.abort(404, not_found)
     except tk.NotAuthorized:
         if not tk.current_user.is_authenticated:
-            return tk.redirect_to("user.login", came_from=tk.url_for("splpdepok_lid.read", id=id))
-        return tk.abort(403, tk._("Not authorized to see this LID"))
-    return tk.render("splpdepok/lid/read.html", {"lid": lid})
+            return tk.redirect_to("user.login", came_from=tk.url_for(endpoint, id=id))
+        return tk.abort(403, forbidden)
+    return tk.render(template, {key: found})
+
+
+@blueprint.route("/katalog-lid/<id>")
+def read(id: str) -> Any:
+    return _show_page("splpdepok_lid_show", id, "splpdepok_lid.read",
+                      "splpdepok/lid/read.html", "lid",
+                      tk._("LID not found"), tk._("Not authorized to see this LID"))
 
 
 @blueprint.route("/katalog-lid/rencana/<id>")
 def plan(id: str) -> Any:
-    try:
-        found = tk.get_action("splpdepok_lid_plan_show")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Connection plan not found"))
-    except tk.NotAuthorized:
-        if not tk.current_user.is_authenticated:
-            return tk.redirect_to("user.login", came_from=tk.url_for("splpdepok_lid.plan", id=id))
-        return tk.abort(403, tk._("Not authorized to see this connection plan"))
-    return tk.render("splpdepok/lid/plan.html", {"plan": found})
+    return _show_page("splpdepok_lid_plan_show", id, "splpdepok_lid.plan",
+                      "splpdepok/lid/plan.html", "plan",
+                      tk._("Connection plan not found"),
+                      tk._("Not authorized to see this connection plan"))
 
 
 @blueprint.route("/katalog-lid/rencana/<id>/panduan")
