@@ -125,6 +125,25 @@ def share(value: Any, context: Any) -> float:
     return number
 
 
+def catalog_url(value: Any, context: Any) -> str:
+    """The read address of a target's check: http(s), printable, at most 500 characters."""
+    if not isinstance(value, str) or len(value) > 500 or not value.isprintable():
+        raise Invalid(tk._("Enter an http(s) address of at most 500 characters"))
+    return http_url(value, context)
+
+
+def bounded_int(low: int, high: int) -> Any:
+    def check(value: Any, context: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | str) or (
+                isinstance(value, str) and not re.fullmatch(r"\s*\d{1,9}\s*", value)):
+            raise Invalid(tk._("Enter a whole number from {} to {}").format(low, high))
+        number = int(value)
+        if not low <= number <= high:
+            raise Invalid(tk._("Enter a whole number from {} to {}").format(low, high))
+        return number
+    return check
+
+
 def target_schema(update: bool = False) -> Schema:
     v = tk.get_validator
     req = [v("ignore_missing")] if update else [v("not_empty")]
@@ -147,6 +166,9 @@ def target_schema(update: bool = False) -> Schema:
         "withdraw_mode": [*opt, one_of("delete", "private")],
         "withdraw_max_share": [*opt, share],
         "jabar_mode": [*opt, one_of("push", "export")],
+        "catalog_url": [*opt, catalog_url],
+        "catalog_api": [*opt, one_of("ckan", "proxy")],
+        "regional_id": [*opt, bounded_int(1, 99999)],
         "concurrency": [*opt, v("int_validator"), v("is_positive_integer")],
         "rate_per_second": [*opt, to_float],
         "schedule_minutes": [v("ignore_empty"), v("int_validator"), v("natural_number_validator")],
@@ -183,4 +205,12 @@ def list_schema() -> Schema:
         "limit": [_factory("default")(50), v("int_validator"), v("is_positive_integer")],
         "offset": [_factory("default")(0), v("int_validator"), v("natural_number_validator")],
         "items": [_factory("default")(True), v("boolean_validator")],
+    }
+
+
+def check_schema() -> Schema:
+    v = tk.get_validator
+    return {
+        "id": [v("not_empty"), v("unicode_safe")],
+        "background": [_factory("default")(False), v("boolean_validator")],
     }
