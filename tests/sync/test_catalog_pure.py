@@ -132,6 +132,8 @@ def test_national_client_never_trusts_a_strange_answer(canned):
     ("Jumlah Penduduk per Kecamatan", "JUMLAH PENDUDUK PER KECAMATAN DI KOTA DEPOK"),
     ("Jumlah  penduduk (per kecamatan)", "jumlah penduduk - per kecamatan kota depok"),
     ("Indeks Pembangunan Manusia", "Indeks Pembangunan Manusía"),
+    ("Jumlah Puskesmas per Kecamatan di Kota Depok 2023", "Jumlah Puskesmas per Kecamatan 2023"),
+    ("Penduduk Kota Depok per Kecamatan", "Penduduk per Kecamatan"),
 ])
 def test_titles_match_after_normalisation(ours, theirs):
     assert jabar_catalog.title_key(ours) == jabar_catalog.title_key(theirs)
@@ -139,8 +141,9 @@ def test_titles_match_after_normalisation(ours, theirs):
 
 @pytest.mark.parametrize(("ours", "theirs"), [
     ("Jumlah Penduduk 2023", "Jumlah Penduduk 2024"),
-    ("Kota Depok dalam Angka", "Dalam Angka"),
-    ("Penduduk Kota Depok per Kecamatan", "Penduduk per Kecamatan"),
+    ("Jumlah Puskesmas per Kecamatan", "Jumlah Posyandu per Kecamatan"),
+    ("Penduduk per Kecamatan", "Penduduk per Kelurahan"),
+    ("Kotamadya Depok", "Depok"),
 ])
 def test_titles_that_differ_in_meaning_do_not_match(ours, theirs):
     assert jabar_catalog.title_key(ours) != jabar_catalog.title_key(theirs)

@@ -26,7 +26,7 @@ from ckanext.splpdepok.sync.remote_read import USER_AGENT, ReadError, read_json
 LIST_PATH = "/api-backend/dataset/list"
 DATASET_CLASS = 3
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-_REGION_SUFFIX = re.compile(r"(?: di)? kota depok$")
+_REGION = re.compile(r"(?:^| )(?:di )?kota depok(?= |$)")
 
 
 def list_query(regional_id: int, limit: int, skip: int) -> str:
@@ -39,11 +39,13 @@ def list_query(regional_id: int, limit: int, skip: int) -> str:
 
 def title_key(title: str) -> str:
     """Normalised title: NFKC, case-folded, accents removed, every run of characters other than
-    a-z and 0-9 made one space, trimmed, and a final "kota depok" / "di kota depok" dropped."""
+    a-z and 0-9 made one space, the words "kota depok" (with a "di" before them) dropped
+    wherever they stand (every dataset of the city's region is about the city), spaces
+    collapsed and trimmed."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", title or "").casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _NOT_ALNUM.sub(" ", text).strip()
-    return _REGION_SUFFIX.sub("", text).strip()
+    return " ".join(_REGION.sub(" ", text).split())
 
 
 @dataclass(frozen=True)

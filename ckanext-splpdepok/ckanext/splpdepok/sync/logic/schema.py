@@ -208,9 +208,24 @@ def list_schema() -> Schema:
     }
 
 
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
+
+
+def strict_bool(value: Any, context: Any) -> bool:
+    """A yes/no that refuses anything else (CKAN's boolean_validator reads it as false)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, str | int) else None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise Invalid(tk._("Enter true or false"))
+
+
 def check_schema() -> Schema:
     v = tk.get_validator
     return {
         "id": [v("not_empty"), v("unicode_safe")],
-        "background": [_factory("default")(False), v("boolean_validator")],
+        "background": [_factory("default")(False), strict_bool],
     }
