@@ -6,7 +6,8 @@
   proves the request, not only the parsing.
 - ``ProxyForwarder`` is data.go.id's ``POST /api/proxy``: it checks the envelope
   (``endpoint``, ``method``, ``body``, ``token``), forwards the GET to a real CKAN and answers
-  ``{"status": "200 OK", "message": ..., "result": ...}``.
+  ``{"status": "200 OK", "message": ..., "result": ...}``; ``before_forward`` runs while the
+  caller waits for the answer.
 """
 from __future__ import annotations
 
@@ -102,8 +103,10 @@ class JabarCatalogServer(_Server):
 class ProxyForwarder(_Server):
     """data.go.id's proxy shape in front of a real CKAN (``upstream``)."""
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str,
+                 before_forward: Callable[[], None] | None = None) -> None:
         self.upstream = upstream.rstrip("/")
+        self.before_forward = before_forward
         super().__init__(self._handle)
 
     def _handle(self, h: BaseHTTPRequestHandler) -> tuple[int, Any]:
@@ -120,6 +123,8 @@ class ProxyForwarder(_Server):
                 or body["method"] != "GET" or body["body"] != {}
                 or not str(body["endpoint"]).startswith("/api/3/action/")):
             return 400, {"status": "400 Bad Request", "message": "bad envelope", "result": None}
+        if self.before_forward is not None:
+            self.before_forward()  # e.g. look at the caller's database while it waits
         resp = requests.get(self.upstream + body["endpoint"], timeout=30)
         answer = resp.json()
         status = f"{resp.status_code} {resp.reason}"
