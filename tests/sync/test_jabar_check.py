@@ -133,6 +133,22 @@ def test_the_page_queues_the_check_on_the_worker(app, province, catalog):
     assert len(province.requests) == 1
 
 
+def test_cli_check_prints_the_findings(cli, province, catalog):
+    from ckan.cli.cli import ckan as ckan_cli
+
+    sysadmin = factories.Sysadmin()
+    have = catalog["have"][0]
+    province.datasets[15] = [province_item(have["title"])]
+    target = _target(sysadmin, catalog_url=province.url)
+    result = cli.invoke(ckan_cli, ["splpdepok", "sync", "check", "--target", target["name"]])
+    assert result.exit_code == 1  # the province lacks some of ours
+    lines = result.output.splitlines()
+    assert any("BAD jabar_catalog" in line for line in lines)
+    listed = [line.split() for line in lines if line.startswith("      ")]
+    missing = {words[1] for words in listed if words[0] == "missing"}
+    assert missing == {d["name"] for d in catalog["public"]} - {have["name"]}
+
+
 def test_unreadable_province_is_a_failed_check_not_an_error(province, catalog):
     sysadmin = factories.Sysadmin()
     target = _target(sysadmin, catalog_url=province.url + "/bukan-api")

@@ -2,7 +2,8 @@
 
 The local side is read first and the transaction ended (``commit``) before any remote call, so no
 row lock or open transaction waits on the network. The remote side is bounded: a time-out per
-request, a size cap per answer, a time budget for the drift lookups, a page cap for Jabar.
+request, a size cap per answer, the target's threads and rate limit and a time budget for the
+drift lookups, a page cap for Jabar.
 """
 from __future__ import annotations
 
@@ -12,8 +13,14 @@ from typing import Any
 import ckan.model as model
 from ckanext.splpdepok import config
 from ckanext.splpdepok.sync import drift, jabar_catalog
+from ckanext.splpdepok.sync.client import RateLimiter
 from ckanext.splpdepok.sync.model import SyncTarget
-from ckanext.splpdepok.sync.remote_read import NationalCatalog, ReadError, lookup_many
+from ckanext.splpdepok.sync.remote_read import (
+    NationalCatalog,
+    ReadError,
+    RemoteDataset,
+    lookup_many,
+)
 from ckanext.splpdepok.sync.source import iter_selected
 
 JABAR_PAGE_SIZE = 100
@@ -43,7 +50,13 @@ def drift_row(target: SyncTarget, timeout: float) -> dict[str, Any]:
     local = local_datasets()
     model.Session.commit()  # nothing of ours stays open while the network answers
     catalog = NationalCatalog(base, api, timeout)
-    remote = lookup_many([p.id for p in local], catalog.package_show, threads=threads,
+    limiter = RateLimiter(target.rate_per_second)  # the target's politeness applies here too
+
+    def lookup(dataset_id: str) -> RemoteDataset:
+        limiter.wait()
+        return catalog.package_show(dataset_id)
+
+    remote = lookup_many([p.id for p in local], lookup, threads=threads,
                          budget_seconds=config.sync_check_budget_seconds())
     findings, counts = drift.compare(local, remote)
     detail = (f"{len(local)} dataset(s) looked up by id in the national catalog ({api}): "
