@@ -183,3 +183,29 @@ def test_check_actions_refuse_non_walidata_and_bad_background(app):
     bad = app.post("/api/3/action/splpdepok_target_check", headers=auth(sysadmin),
                    json={"id": target["id"], "background": "kadang"}, status=409)
     assert "background" in bad.json["error"]
+
+
+def test_the_form_saves_and_clears_the_catalog_settings(app):
+    sysadmin = factories.Sysadmin()
+    headers = auth(sysadmin)
+    form = app.get(f"/id{BASE}/baru", headers=headers)
+    assert "Katalog yang dibaca pemeriksaan" in form.body and 'name="regional_id"' in form.body
+    fields = {"name": "jabar-form", "type": "jabar", "jabar_mode": "export",
+              "catalog_url": "https://data.jabarprov.go.id/", "regional_id": "1",
+              "catalog_api": "ckan", "selection_mode": "all", "active": "true"}
+    bad = app.post(f"{BASE}/baru", headers=headers, data={**fields, "regional_id": "15x"})
+    assert "regional_id" in bad.body
+    app.post(f"{BASE}/baru", headers=headers, data=fields, follow_redirects=False, status=302)
+    saved = tk.get_action("splpdepok_target_show")({"user": sysadmin["name"]},
+                                                   {"id": "jabar-form"})
+    assert (saved["catalog_url"], saved["regional_id"]) == ("https://data.jabarprov.go.id", 1)
+    page = app.get(f"{BASE}/jabar-form", headers=headers)
+    assert "regional_id=1" in page.body and "splpdepok-sync-catalog-link" in page.body
+    app.post(f"{BASE}/jabar-form/ubah", headers=headers, data={**fields, "catalog_url": ""},
+             follow_redirects=False, status=302)
+    cleared = tk.get_action("splpdepok_target_show")({"user": sysadmin["name"]},
+                                                     {"id": "jabar-form"})
+    assert cleared["catalog_url"] == ""
+    # without a catalog address the report page asks for one (its button is disabled)
+    empty = app.get(f"/id{BASE}/jabar-form/katalog", headers=headers)
+    assert "Atur dulu katalog yang dibaca pemeriksaan" in empty.body
