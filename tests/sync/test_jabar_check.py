@@ -183,6 +183,10 @@ def test_check_actions_refuse_non_walidata_and_bad_background(app):
     bad = app.post("/api/3/action/splpdepok_target_check", headers=auth(sysadmin),
                    json={"id": target["id"], "background": "kadang"}, status=409)
     assert "background" in bad.json["error"]
+    for hostile in ("a\x00b", "x" * 5000, ["satu-data-jabar"], 10 ** 30, "\ud800"):
+        resp = app.post("/api/3/action/splpdepok_target_check", headers=auth(sysadmin),
+                        json={"id": hostile}, status=409)
+        assert "id" in resp.json["error"]
 
 
 def test_the_form_saves_and_clears_the_catalog_settings(app):

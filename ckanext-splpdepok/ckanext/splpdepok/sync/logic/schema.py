@@ -223,9 +223,17 @@ def strict_bool(value: Any, context: Any) -> bool:
     raise Invalid(tk._("Enter true or false"))
 
 
+def plain_id(value: Any, context: Any) -> str:
+    """An id or name: printable text of at most 200 characters (no NUL, no lone surrogate)."""
+    if (not isinstance(value, str) or len(value) > 200 or not value.isprintable()
+            or any("\ud800" <= c <= "\udfff" for c in value)):
+        raise Invalid(tk._("Not a valid id or name"))
+    return value
+
+
 def check_schema() -> Schema:
     v = tk.get_validator
     return {
-        "id": [v("not_empty"), v("unicode_safe")],
+        "id": [v("not_empty"), plain_id],
         "background": [_factory("default")(False), strict_bool],
     }
