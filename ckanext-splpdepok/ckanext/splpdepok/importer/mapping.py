@@ -254,7 +254,7 @@ def map_dataset(pkg: dict[str, Any], *, owner_org: str | None,
     out = Mapped(id=str(pkg.get("id") or ""), name=str(pkg.get("name") or ""),
                  organization=organization_name(pkg), payload={})
     payload = out.payload
-    payload["id"], payload["name"] = out.id, out.name
+    payload["id"], payload["name"], payload["type"] = out.id, out.name, "dataset"
     for key in CORE_DATASET_KEYS:
         value = pkg.get(key)
         if value not in (None, ""):

@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -186,7 +186,8 @@ class Importer:
             ledger.remember(kind, step.remote_id, result["id"], step.name, self.portal.url)
             savepoint.commit()
         except tk.ValidationError as exc:
-            savepoint.rollback()
+            if savepoint.is_active:
+                savepoint.rollback()
             self._item(kind, step, FAILED, messages.invalid(exc.error_summary))
             return
         self._commit()
@@ -198,6 +199,10 @@ class Importer:
 
     def _write_dataset(self, step: planner.Step, mapped: mapping.Mapped, digest: str) -> None:
         action = "package_create" if step.action == planner.CREATE else "package_update"
+        problem = self._schema_errors(step, mapped)
+        if problem:
+            self._item("dataset", step, FAILED, problem)
+            return
         # One savepoint per dataset: its ledger row commits with it, a failure undoes both.
         savepoint = model.Session.begin_nested()
         try:
@@ -206,16 +211,38 @@ class Importer:
                             digest, result.get("metadata_modified"))
             savepoint.commit()
         except tk.ValidationError as exc:
-            savepoint.rollback()
+            if savepoint.is_active:
+                savepoint.rollback()
             self._item("dataset", step, FAILED, messages.invalid(exc.error_summary))
             return
         except Exception as exc:  # one bad dataset must not stop the others
-            savepoint.rollback()
+            if savepoint.is_active:
+                savepoint.rollback()
             log.exception("import of dataset %s failed", mapped.id)
             self._item("dataset", step, FAILED, messages.failed(type(exc).__name__))
             return
         self._commit()
         self._item("dataset", step)
+
+    def _schema_errors(self, step: planner.Step, mapped: mapping.Mapped,
+                       new_orgs: frozenset[str] = frozenset()) -> str | None:
+        """Validate like package_create/update would, without writing (CKAN's own actions
+        roll the whole session back on a validation error, so they are called only for
+        datasets that pass)."""
+        from ckan.lib import plugins as lib_plugins
+
+        plugin = lib_plugins.lookup_package_plugin("dataset")
+        context = cast(Context, {**_site_context(), "model": model, "session": model.Session,
+                                 "ignore_auth": True})
+        if step.action == planner.CREATE:
+            schema, action = plugin.create_package_schema(), "package_create"
+        else:
+            schema, action = plugin.update_package_schema(), "package_update"
+        _data, errors = lib_plugins.plugin_validate(plugin, context, dict(mapped.payload),
+                                                    schema, action)
+        if mapped.payload.get("owner_org") in new_orgs:
+            errors.pop("owner_org", None)  # created before the datasets in a real run
+        return messages.invalid(tk.ValidationError(errors).error_summary) if errors else None
 
     def run(self) -> dict[str, Any]:
         plan, originals, mapped = self.read_and_plan()
@@ -227,8 +254,14 @@ class Importer:
                 else:
                     self._item(kind, step)
         steps = plan.of("dataset")
+        new_orgs = {s.name for s in plan.of("organization") if s.action == planner.CREATE}
         for done, step in enumerate(steps, 1):
-            if step.action in (planner.CREATE, planner.UPDATE) and not dry:
+            writes = step.action in (planner.CREATE, planner.UPDATE)
+            problem = (self._schema_errors(step, mapped[step.remote_id], frozenset(new_orgs))
+                       if writes and dry else None)
+            if problem:
+                self._item("dataset", step, FAILED, problem)
+            elif writes and not dry:
                 self._write_dataset(step, mapped[step.remote_id],
                                     content_hash(mapped[step.remote_id].payload))
             else:

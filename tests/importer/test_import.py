@@ -1,0 +1,194 @@
+"""Import from a real old portal (CKAN, default schema, national fields as extras) into this
+portal running its real plugin list and the SDI schema."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+import pytest
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+from tests.importer.support import PORTAL_MARKS, seed_old_portal
+from tests.support.remote_ckan import RemoteCkan, start_remote
+
+pytestmark = PORTAL_MARKS
+TOKEN_ENV = "SPLPDEPOK_SYNC_OLD_PORTAL_TOKEN"
+
+
+@pytest.fixture(scope="module")
+def old_portal() -> Iterator[tuple[RemoteCkan, dict[str, dict[str, Any]]]]:
+    remote = start_remote("old-portal", db_suffix="oldportal")
+    seeded = seed_old_portal(remote)
+    yield remote, seeded
+    remote.server.stop()
+
+
+@pytest.fixture
+def walidata() -> dict[str, Any]:
+    """An admin of the walidata organization (not a sysadmin)."""
+    user = factories.User()
+    factories.Organization(name="diskominfo", users=[{"name": user["name"],
+                                                      "capacity": "admin"}])
+    factories.Organization(name="dinas-kesehatan", title="Dinas Kesehatan Kota Depok")
+    return user
+
+
+def _params(old: RemoteCkan, monkeypatch: pytest.MonkeyPatch, **extra: Any) -> dict[str, Any]:
+    monkeypatch.setenv(TOKEN_ENV, old.token)
+    return {"url": old.url, "credential_ref": TOKEN_ENV,
+            "org_map": {"dinkes": "dinas-kesehatan"}, **extra}
+
+
+def _run(user: dict[str, Any], action: str, params: dict[str, Any]) -> dict[str, Any]:
+    result = tk.get_action(action)({"user": user["name"]}, dict(params))
+    model.Session.remove()
+    return result
+
+
+def _items(report: dict[str, Any], kind: str = "datasets") -> dict[str, dict[str, Any]]:
+    return {i["name"]: i for i in report[kind]["items"]}
+
+
+def _extras(pkg: dict[str, Any]) -> dict[str, str]:
+    return {e["key"]: e["value"] for e in pkg.get("extras") or []}
+
+
+def test_dry_run_reports_everything_and_writes_nothing(old_portal, walidata, monkeypatch):
+    old, _seeded = old_portal
+    before = model.Session.query(model.Package).count(), model.Session.query(model.Group).count()
+    plan = _run(walidata, "splpdepok_import_plan", _params(old, monkeypatch))
+    assert plan["dry_run"] and plan["include_private"] and plan["method"] == "package_search"
+    assert plan["datasets"]["counts"]["create"] == 3
+    failed = _items(plan)["data-rusak"]
+    assert failed["action"] == "failed" and "URL" in failed["message"]
+    orgs = _items(plan, "organizations")
+    assert orgs["dinkes"]["action"] == "map" and orgs["dinkes"]["local_name"] == "dinas-kesehatan"
+    assert orgs["bappeda"]["action"] == "create"
+    assert {g["action"] for g in plan["groups"]["items"]} == {"create"}
+    unmapped = {(u["field"], u["reason"]): u for u in plan["unmapped"]}
+    assert unmapped[("accrualPeriodicity", "bad_value")]["samples"] == ["kadang-kadang"]
+    assert unmapped[("accrualPeriodicity", "bad_value")]["kept_as"] == "imported_accrualPeriodicity"
+    assert unmapped[("dcat_issued", "no_field")]["kept_as"] == "dcat_issued"
+    assert unmapped[("catatan_sumber", "no_field")]["resource_field"] is True
+    assert ("satuan", "no_field") not in unmapped and ("accesslevel", "bad_value") not in unmapped
+    model.Session.remove()
+    after = model.Session.query(model.Package).count(), model.Session.query(model.Group).count()
+    assert after == before
+    assert model.Session.execute(
+        tk.BaseModel.metadata.tables["splpdepok_import_record"].select()).first() is None
+
+
+def test_import_keeps_ids_names_urls_maps_fields_and_repeats_cleanly(old_portal, walidata,
+                                                                      monkeypatch):
+    old, seeded = old_portal
+    params = _params(old, monkeypatch)
+    first = _run(walidata, "splpdepok_import_run", params)
+    assert first["created"] == 3, first["datasets"]
+    assert first["datasets"]["counts"]["failed"] == 1
+    local_org = call_action("organization_show", id="dinas-kesehatan")
+    bappeda = call_action("organization_show", id="bappeda")
+    assert bappeda["id"] == old.action("organization_show", {"id": "bappeda"})["id"]
+
+    for name in ("jumlah-puskesmas", "penduduk-kecamatan", "anggaran-internal"):
+        remote = seeded[name]
+        here = call_action("package_show", id=remote["id"])
+        assert here["name"] == name
+        assert [(r["id"], r["url"]) for r in here["resources"]] == [
+            (r["id"], r["url"]) for r in remote["resources"]]
+    puskesmas = call_action("package_show", id=seeded["jumlah-puskesmas"]["id"])
+    assert puskesmas["owner_org"] == local_org["id"]
+    assert (puskesmas["accessRights"], puskesmas["accrualPeriodicity"],
+            puskesmas["publisher_type"], puskesmas["theme"], puskesmas["satuan"]) == (
+        "terbuka", "Tahunan", "daerah-kota", "Kesehatan", "Unit")
+    assert puskesmas["resources"][0]["id_msi"] == "https://sirusa.web.bps.go.id/metadata/1"
+    assert puskesmas["resources"][0]["catatan_sumber"] == "BPS"
+    assert [g["name"] for g in puskesmas["groups"]] == ["kesehatan"]
+    assert {t["name"] for t in puskesmas["tags"]} == {"kesehatan", "puskesmas"}
+    extras = _extras(puskesmas)
+    assert extras["dcat_issued"] == "2023-01-05T00:00:00" and extras["language"] == "id"
+    assert "accessRights" not in extras and "satuan" not in extras
+    penduduk = call_action("package_show", id=seeded["penduduk-kecamatan"]["id"])
+    assert penduduk["accessRights"] == "terbuka" and not penduduk.get("accrualPeriodicity")
+    assert _extras(penduduk) == {"imported_accrualPeriodicity": "kadang-kadang",
+                                 "catatan_lama": "dari portal lama"}
+    assert penduduk["owner_org"] == bappeda["id"]
+    private = call_action("package_show", id=seeded["anggaran-internal"]["id"])
+    assert private["private"] is True and private["accessRights"] == "tertutup"
+    assert model.Package.get("data-rusak") is None  # skipped, not half-imported
+
+    modified = {n: call_action("package_show", id=n)["metadata_modified"]
+                for n in ("jumlah-puskesmas", "penduduk-kecamatan")}
+    second = _run(walidata, "splpdepok_import_run", params)
+    assert second["created"] == 0 and second["updated"] == 0
+    assert second["datasets"]["counts"]["unchanged"] == 3
+    assert second["organizations"]["counts"]["create"] == 0
+    assert second["groups"]["counts"]["create"] == 0
+    for name, stamp in modified.items():
+        assert call_action("package_show", id=name)["metadata_modified"] == stamp
+
+    # Changed on the old portal -> updated; edited here since the import -> left alone.
+    old.action("package_patch", {"id": "jumlah-puskesmas", "title": "Jumlah Puskesmas (baru)"})
+    old.action("package_patch", {"id": "penduduk-kecamatan", "title": "Penduduk (lama)"})
+    call_action("package_patch", context={"user": walidata["name"], "ignore_auth": True},
+                id="penduduk-kecamatan", title="Penduduk (disunting di sini)")
+    third = _run(walidata, "splpdepok_import_run", params)
+    items = _items(third)
+    assert items["jumlah-puskesmas"]["action"] == "update"
+    assert items["penduduk-kecamatan"]["action"] == "conflict"
+    assert call_action("package_show", id="jumlah-puskesmas")["title"] == (
+        "Jumlah Puskesmas (baru)")
+    assert call_action("package_show", id="penduduk-kecamatan")["title"] == (
+        "Penduduk (disunting di sini)")
+    old.action("package_patch", {"id": "jumlah-puskesmas", "title": "Jumlah Puskesmas"})
+    old.action("package_patch", {"id": "penduduk-kecamatan", "title": "Penduduk per Kecamatan"})
+
+
+def test_unmapped_fields_can_be_dropped_and_names_are_never_taken_over(old_portal, walidata,
+                                                                       monkeypatch):
+    old, seeded = old_portal
+    org = factories.Organization(name="lain")
+    squatter = factories.Dataset(name="jumlah-puskesmas", owner_org=org["id"])
+    report = _run(walidata, "splpdepok_import_run",
+                  _params(old, monkeypatch, unmapped="drop", credential_ref=""))
+    assert not report["include_private"]
+    items = _items(report)
+    assert "anggaran-internal" not in items  # private: not visible without a token
+    assert items["jumlah-puskesmas"]["action"] == "conflict"
+    assert call_action("package_show", id="jumlah-puskesmas")["id"] == squatter["id"]
+    penduduk = call_action("package_show", id=seeded["penduduk-kecamatan"]["id"])
+    assert _extras(penduduk) == {}
+    assert {u["kept_as"] for u in report["unmapped"]} == {None}
+
+
+def test_only_the_walidata_imports_and_hostile_input_is_rejected(old_portal, app, walidata):
+    old, _seeded = old_portal
+    stranger = factories.User()
+    token = factories.APIToken(user=stranger["name"])["token"]
+    own = factories.APIToken(user=walidata["name"])["token"]
+    for action in ("splpdepok_import_plan", "splpdepok_import_run"):
+        denied = app.post(f"/api/3/action/{action}", json={"url": old.url},
+                          headers={"Authorization": token})
+        assert denied.status_code == 403, denied.body
+        anonymous = app.post(f"/api/3/action/{action}", json={"url": old.url})
+        assert anonymous.status_code == 403
+    assert model.Session.query(model.Package).count() == 0
+    hostile = [{"url": "file:///etc/passwd"}, {"url": "ftp://old.example"},
+               {"url": "http://old\x00.example"}, {"url": ["http://x"]}, {"url": 12},
+               {"url": "http://\ud800.example"}, {"url": "http://x:99999"},
+               {"url": "http://" + "a" * 600}, {}, {"url": old.url, "unmapped": "maybe"},
+               {"url": old.url, "org_map": {"dinkes": "../etc"}},
+               {"url": old.url, "org_map": "- not\n- a mapping"},
+               {"url": old.url, "org_map": {"a\x00": "b"}},
+               {"url": old.url, "credential_ref": "SECRET_KEY"},
+               {"url": old.url, "credential_ref": "SPLPDEPOK_SYNC_UNSET_NAME"}]
+    for body in hostile:
+        response = app.post("/api/3/action/splpdepok_import_plan", json=body,
+                            headers={"Authorization": own})
+        assert response.status_code == 409, (body, response.body)
+        assert response.json["error"]["__type"] == "Validation Error"
+    down = app.post("/api/3/action/splpdepok_import_plan",
+                    json={"url": "http://127.0.0.1:9"}, headers={"Authorization": own})
+    assert down.status_code == 409 and "url" in down.json["error"]
