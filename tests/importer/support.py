@@ -2,9 +2,13 @@
 which is how a CKAN 2.9 portal stores the national fields, seeded with 2.9-shaped datasets."""
 from __future__ import annotations
 
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+import requests
 
 from tests.schema.plugin_config import PRESETS, PROFILES, SCHEMA
 from tests.support.live_server import portal_plugins, portal_settings
@@ -87,3 +91,60 @@ def seed_old_portal(old: RemoteCkan) -> dict[str, dict[str, Any]]:
             "extras": _extras({"satuan": "Unit"})}),
     ]
     return {p["name"]: p for p in created}
+
+
+class OldSearchProxy:
+    """In front of the old portal: ``package_search`` answers 500 like an old CKAN whose Solr
+    is down (so the import must fall back to ``package_list`` + ``package_show``), and every
+    third other request first gets a 429 (so the import must retry)."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.hits: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _send(self, status: int, body: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                action = self.path.split("?")[0].rsplit("/", 1)[-1]
+                with proxy.lock:
+                    proxy.hits[action] += 1
+                    count = sum(proxy.hits.values())
+                if action == "package_search":
+                    self._send(500, b'{"success": false, "error": {"__type": "Search Error", '
+                               b'"message": "Solr returned an error"}}', "application/json")
+                    return
+                if count % 3 == 0:
+                    self._send(429, b"slow down", "text/plain")
+                    return
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ("host", "content-length", "connection")}
+                resp = requests.request(self.command, proxy.upstream + self.path, data=body,
+                                        headers=headers, timeout=60)
+                self._send(resp.status_code, resp.content,
+                           resp.headers.get("Content-Type", "application/json"))
+
+            do_GET = do_POST = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -2,6 +2,7 @@
 portal running its real plugin list and the SDI schema."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,8 +11,10 @@ import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from ckanext.splpdepok.importer.cli import import_
+from click.testing import CliRunner
 
-from tests.importer.support import PORTAL_MARKS, seed_old_portal
+from tests.importer.support import PORTAL_MARKS, OldSearchProxy, seed_old_portal
 from tests.support.remote_ckan import RemoteCkan, start_remote
 
 pytestmark = PORTAL_MARKS
@@ -163,6 +166,7 @@ def test_unmapped_fields_can_be_dropped_and_names_are_never_taken_over(old_porta
     assert {u["kept_as"] for u in report["unmapped"]} == {None}
 
 
+@pytest.mark.ckan_config("ckan.locale_default", "id")
 def test_only_the_walidata_imports_and_hostile_input_is_rejected(old_portal, app, walidata):
     old, _seeded = old_portal
     stranger = factories.User()
@@ -191,4 +195,53 @@ def test_only_the_walidata_imports_and_hostile_input_is_rejected(old_portal, app
         assert response.json["error"]["__type"] == "Validation Error"
     down = app.post("/api/3/action/splpdepok_import_plan",
                     json={"url": "http://127.0.0.1:9"}, headers={"Authorization": own})
-    assert down.status_code == 409 and "url" in down.json["error"]
+    assert down.status_code == 409
+    assert down.json["error"]["url"][0].startswith("Portal lama tidak dapat dibaca: ")
+    assert response.json["error"]["credential_ref"] == [
+        "Tidak ada nilai dengan nama ini di server"]
+    assert "Hanya walidata" in denied.json["error"]["message"]
+
+
+def test_cli_falls_back_to_package_list_shows_progress_and_summary(old_portal, walidata,
+                                                                    tmp_path, monkeypatch):
+    old, seeded = old_portal
+    proxy = OldSearchProxy(old.url)
+    org_map = tmp_path / "peta.csv"
+    org_map.write_text("old,new\ndinkes,dinas-kesehatan\n", encoding="utf-8")
+    monkeypatch.delenv("SPLPDEPOK_IMPORT_TOKEN", raising=False)
+    runner = CliRunner()
+    args = ["--from", proxy.url, "--org-map", str(org_map)]
+    try:
+        dry = runner.invoke(import_, [*args, "--dry-run"])
+        assert model.Session.query(model.Package).count() == 0
+        real = runner.invoke(import_, [*args, "--report", str(tmp_path / "r.json")])
+        model.Session.remove()
+        again = runner.invoke(import_, args)
+    finally:
+        proxy.stop()
+    for result in (dry, real, again):
+        assert result.exit_code == 1, result.output  # data-rusak fails every time
+        assert "read with package_list, private datasets: no" in result.output
+        assert "Reading the old portal" in result.output
+        assert "FAILED dataset data-rusak: Not imported" in result.output
+        assert "unmapped fields (keep):" in result.output
+        assert "accrualPeriodicity x1: The value is not one of this field's choices: kept " \
+               "as extra 'imported_accrualPeriodicity'. [\"kadang-kadang\"]" in result.output
+    assert "DRY RUN: nothing was written" in dry.output
+    assert "2 dataset(s) would be created, 0 would be updated" in dry.output
+    assert "Importing datasets" in real.output
+    assert "2 dataset(s) created, 0 updated" in real.output
+    assert "0 dataset(s) created, 0 updated" in again.output
+    assert "datasets: create 0, update 0, unchanged 2" in again.output
+    assert proxy.hits["package_search"] == 9  # 3 attempts per run, then package_list
+    assert proxy.hits["package_show"] >= 9  # 3 datasets x 3 runs, plus the 429 retries
+    assert call_action("package_show", id=seeded["jumlah-puskesmas"]["id"])["owner_org"] == (
+        call_action("organization_show", id="dinas-kesehatan")["id"])
+    assert model.Package.get(seeded["anggaran-internal"]["id"]) is None  # private: not listed
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["created"] == 2 and report["method"] == "package_list"
+    bad = runner.invoke(import_, ["--from", "javascript:alert(1)"])
+    assert bad.exit_code == 2 and "Enter an http(s) address" in bad.output
+    org_map.write_text("dinkes,dinas-kesehatan\n", encoding="utf-8")
+    bad_map = runner.invoke(import_, args)
+    assert bad_map.exit_code == 2 and "header row 'old,new'" in bad_map.output
