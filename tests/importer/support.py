@@ -90,6 +90,14 @@ def seed_old_portal(old: RemoteCkan) -> dict[str, dict[str, Any]]:
             "owner_org": bappeda["id"], "url": "www.depok.go.id/tanpa-skema",
             "extras": _extras({"satuan": "Unit"})}),
     ]
+    # A file uploaded to the old portal: its URL stays, the file itself is not copied.
+    response = requests.post(
+        f"{old.url}/api/3/action/resource_create", headers={"Authorization": old.token},
+        data={"package_id": created[1]["id"], "name": "Unggahan", "format": "CSV"},
+        files={"upload": ("penduduk-2023.csv", b"kecamatan,jiwa\nBeji,1\n", "text/csv")},
+        timeout=60)
+    assert response.ok, response.text
+    created[1] = old.action("package_show", {"id": created[1]["id"]})
     return {p["name"]: p for p in created}
 
 

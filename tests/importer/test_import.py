@@ -65,6 +65,8 @@ def test_dry_run_reports_everything_and_writes_nothing(old_portal, walidata, mon
     plan = _run(walidata, "splpdepok_import_plan", _params(old, monkeypatch))
     assert plan["dry_run"] and plan["include_private"] and plan["method"] == "package_search"
     assert plan["datasets"]["counts"]["create"] == 3
+    assert (plan["resources"], plan["uploads"], plan["upload_datasets"]) == (
+        5, 1, ["penduduk-kecamatan"])
     failed = _items(plan)["data-rusak"]
     assert failed["action"] == "failed" and "URL" in failed["message"]
     orgs = _items(plan, "organizations")

@@ -50,7 +50,8 @@ def print_report(report: dict[str, Any]) -> None:
     verb = "would be " if report["dry_run"] else ""
     click.echo(f"{report['created']} dataset(s) {verb}created, {report['updated']} {verb}updated")
     if report["uploads_message"]:
-        click.echo(f"  NOTE {report['uploads_message']}")
+        click.echo(f"  NOTE {report['uploads_message']} "
+                   f"({', '.join(report['upload_datasets'])})")
     if report["unmapped"]:
         click.echo(f"unmapped fields ({report['unmapped_mode']}):")
         for row in report["unmapped"]:

@@ -112,6 +112,7 @@ class Importer:
             "organization": [], "group": [], "dataset": []}
         self.unmapped: dict[tuple[str, str, str | None], dict[str, Any]] = {}
         self.uploads = 0
+        self.upload_datasets: list[str] = []
         self.resources = 0
 
     # -- reading and planning -------------------------------------------------------------
@@ -148,7 +149,9 @@ class Importer:
 
     def _note(self, result: mapping.Mapped) -> None:
         self.resources += len(result.payload["resources"])
-        self.uploads += result.notes.count("upload")
+        if "upload" in result.notes:
+            self.uploads += result.notes.count("upload")
+            self.upload_datasets.append(result.name)
         for row in result.unmapped:
             key = (row.field, row.reason, row.kept_as)
             entry = self.unmapped.setdefault(key, {
@@ -285,6 +288,7 @@ class Importer:
             "datasets": {"counts": datasets, "items": self.items["dataset"]},
             "created": datasets[planner.CREATE], "updated": datasets[planner.UPDATE],
             "resources": self.resources, "uploads": self.uploads,
+            "upload_datasets": self.upload_datasets,
             "uploads_message": messages.uploads(self.uploads) if self.uploads else "",
             "unmapped": sorted(self.unmapped.values(),
                                key=lambda e: (e["resource_field"], e["field"], e["reason"])),
