@@ -148,3 +148,12 @@ def test_org_map_files():
                        ("a: ../etc\n", "m.yaml"), ("a\x00: b\n", "m.yaml"), ("1: b\n", "m.yml")]:
         with pytest.raises(orgmap.OrgMapError):
             orgmap.parse(text, name)
+
+
+def test_text_from_the_old_portal_is_scrubbed():
+    from ckanext.splpdepok.importer.source import scrub
+
+    dirty = {"t\x00itle": ["a\x00b", "x\ud800y", "Ünïcode"], "n": 3, "ok": "plain"}
+    clean = scrub(dirty)
+    assert clean == {"title": ["ab", "x\ufffdy", "Ünïcode"], "n": 3, "ok": "plain"}
+    assert "".join(clean["title"]).encode("utf-8")

@@ -19,6 +19,21 @@ PAGE = 100
 Progress = Callable[[int, int], None]
 
 
+def scrub(value: Any) -> Any:
+    """Text PostgreSQL and a terminal can take: NUL characters removed, lone surrogates (valid
+    JSON escapes, invalid text) replaced with U+FFFD. Applied to everything read."""
+    if isinstance(value, str):
+        if value.isascii() and "\x00" not in value:
+            return value
+        text = value.replace("\x00", "")
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
+
+
 class SourceError(Exception):
     """The old portal cannot be read; the message says why."""
 
@@ -33,7 +48,7 @@ class OldPortal:
 
     def call(self, action: str, **data: Any) -> Any:
         try:
-            return self.client.call(action, **data)
+            return scrub(self.client.call(action, **data))
         except ckanapi.NotFound:
             raise
         except SyncError as exc:
