@@ -7,6 +7,8 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import ckan.model as model
+import ckan.plugins.toolkit as tk
 import pytest
 import requests
 
@@ -32,6 +34,22 @@ PORTAL_MARKS = [
     *[pytest.mark.ckan_config(k, v) for k, v in FAST.items()],
     pytest.mark.usefixtures("portal_db"),
 ]
+
+
+TOKEN_ENV = "SPLPDEPOK_SYNC_OLD_PORTAL_TOKEN"
+
+
+def import_params(old: RemoteCkan, monkeypatch: pytest.MonkeyPatch, **extra: Any
+                  ) -> dict[str, Any]:
+    monkeypatch.setenv(TOKEN_ENV, old.token)
+    return {"url": old.url, "credential_ref": TOKEN_ENV,
+            "org_map": {"dinkes": "dinas-kesehatan"}, **extra}
+
+
+def run_action(user: dict[str, Any], action: str, params: dict[str, Any]) -> dict[str, Any]:
+    result = tk.get_action(action)({"user": user["name"]}, dict(params))
+    model.Session.remove()
+    return result
 
 
 def _extras(values: dict[str, str]) -> list[dict[str, str]]:
@@ -101,13 +119,17 @@ def seed_old_portal(old: RemoteCkan) -> dict[str, dict[str, Any]]:
     return {p["name"]: p for p in created}
 
 
-class OldSearchProxy:
-    """In front of the old portal: ``package_search`` answers 500 like an old CKAN whose Solr
-    is down (so the import must fall back to ``package_list`` + ``package_show``), and every
-    third other request first gets a 429 (so the import must retry)."""
+class Proxy:
+    """A loopback address in front of another server, like a DNS name: ``upstream`` can be
+    switched (the old portal, then this one). With ``broken_search``, ``package_search``
+    answers 500 like an old CKAN whose Solr is down (the import must fall back to
+    ``package_list`` + ``package_show``); with ``throttle_every=n`` every n-th other request
+    first gets a 429 (the import must retry)."""
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, broken_search: bool = False,
+                 throttle_every: int = 0) -> None:
         self.upstream = upstream.rstrip("/")
+        self.broken_search, self.throttle_every = broken_search, throttle_every
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
         proxy = self
@@ -132,17 +154,17 @@ class OldSearchProxy:
                 with proxy.lock:
                     proxy.hits[action] += 1
                     count = sum(proxy.hits.values())
-                if action == "package_search":
+                if proxy.broken_search and action == "package_search":
                     self._send(500, b'{"success": false, "error": {"__type": "Search Error", '
                                b'"message": "Solr returned an error"}}', "application/json")
                     return
-                if count % 3 == 0:
+                if proxy.throttle_every and count % proxy.throttle_every == 0:
                     self._send(429, b"slow down", "text/plain")
                     return
                 headers = {k: v for k, v in self.headers.items()
                            if k.lower() not in ("host", "content-length", "connection")}
                 resp = requests.request(self.command, proxy.upstream + self.path, data=body,
-                                        headers=headers, timeout=60)
+                                        headers=headers, timeout=120, allow_redirects=False)
                 self._send(resp.status_code, resp.content,
                            resp.headers.get("Content-Type", "application/json"))
 

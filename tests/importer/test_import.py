@@ -3,7 +3,6 @@ portal running its real plugin list and the SDI schema."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import ckan.model as model
@@ -14,41 +13,9 @@ from ckan.tests.helpers import call_action
 from ckanext.splpdepok.importer.cli import import_
 from click.testing import CliRunner
 
-from tests.importer.support import PORTAL_MARKS, OldSearchProxy, seed_old_portal
-from tests.support.remote_ckan import RemoteCkan, start_remote
+from tests.importer.support import PORTAL_MARKS, Proxy, import_params, run_action
 
 pytestmark = PORTAL_MARKS
-TOKEN_ENV = "SPLPDEPOK_SYNC_OLD_PORTAL_TOKEN"
-
-
-@pytest.fixture(scope="module")
-def old_portal() -> Iterator[tuple[RemoteCkan, dict[str, dict[str, Any]]]]:
-    remote = start_remote("old-portal", db_suffix="oldportal")
-    seeded = seed_old_portal(remote)
-    yield remote, seeded
-    remote.server.stop()
-
-
-@pytest.fixture
-def walidata() -> dict[str, Any]:
-    """An admin of the walidata organization (not a sysadmin)."""
-    user = factories.User()
-    factories.Organization(name="diskominfo", users=[{"name": user["name"],
-                                                      "capacity": "admin"}])
-    factories.Organization(name="dinas-kesehatan", title="Dinas Kesehatan Kota Depok")
-    return user
-
-
-def _params(old: RemoteCkan, monkeypatch: pytest.MonkeyPatch, **extra: Any) -> dict[str, Any]:
-    monkeypatch.setenv(TOKEN_ENV, old.token)
-    return {"url": old.url, "credential_ref": TOKEN_ENV,
-            "org_map": {"dinkes": "dinas-kesehatan"}, **extra}
-
-
-def _run(user: dict[str, Any], action: str, params: dict[str, Any]) -> dict[str, Any]:
-    result = tk.get_action(action)({"user": user["name"]}, dict(params))
-    model.Session.remove()
-    return result
 
 
 def _items(report: dict[str, Any], kind: str = "datasets") -> dict[str, dict[str, Any]]:
@@ -62,7 +29,7 @@ def _extras(pkg: dict[str, Any]) -> dict[str, str]:
 def test_dry_run_reports_everything_and_writes_nothing(old_portal, walidata, monkeypatch):
     old, _seeded = old_portal
     before = model.Session.query(model.Package).count(), model.Session.query(model.Group).count()
-    plan = _run(walidata, "splpdepok_import_plan", _params(old, monkeypatch))
+    plan = run_action(walidata, "splpdepok_import_plan", import_params(old, monkeypatch))
     assert plan["dry_run"] and plan["include_private"] and plan["method"] == "package_search"
     assert plan["datasets"]["counts"]["create"] == 3
     assert (plan["resources"], plan["uploads"], plan["upload_datasets"]) == (
@@ -89,8 +56,8 @@ def test_dry_run_reports_everything_and_writes_nothing(old_portal, walidata, mon
 def test_import_keeps_ids_names_urls_maps_fields_and_repeats_cleanly(old_portal, walidata,
                                                                       monkeypatch):
     old, seeded = old_portal
-    params = _params(old, monkeypatch)
-    first = _run(walidata, "splpdepok_import_run", params)
+    params = import_params(old, monkeypatch)
+    first = run_action(walidata, "splpdepok_import_run", params)
     assert first["created"] == 3, first["datasets"]
     assert first["datasets"]["counts"]["failed"] == 1
     local_org = call_action("organization_show", id="dinas-kesehatan")
@@ -126,7 +93,7 @@ def test_import_keeps_ids_names_urls_maps_fields_and_repeats_cleanly(old_portal,
 
     modified = {n: call_action("package_show", id=n)["metadata_modified"]
                 for n in ("jumlah-puskesmas", "penduduk-kecamatan")}
-    second = _run(walidata, "splpdepok_import_run", params)
+    second = run_action(walidata, "splpdepok_import_run", params)
     assert second["created"] == 0 and second["updated"] == 0
     assert second["datasets"]["counts"]["unchanged"] == 3
     assert second["organizations"]["counts"]["create"] == 0
@@ -139,7 +106,7 @@ def test_import_keeps_ids_names_urls_maps_fields_and_repeats_cleanly(old_portal,
     old.action("package_patch", {"id": "penduduk-kecamatan", "title": "Penduduk (lama)"})
     call_action("package_patch", context={"user": walidata["name"], "ignore_auth": True},
                 id="penduduk-kecamatan", title="Penduduk (disunting di sini)")
-    third = _run(walidata, "splpdepok_import_run", params)
+    third = run_action(walidata, "splpdepok_import_run", params)
     items = _items(third)
     assert items["jumlah-puskesmas"]["action"] == "update"
     assert items["penduduk-kecamatan"]["action"] == "conflict"
@@ -156,8 +123,8 @@ def test_unmapped_fields_can_be_dropped_and_names_are_never_taken_over(old_porta
     old, seeded = old_portal
     org = factories.Organization(name="lain")
     squatter = factories.Dataset(name="jumlah-puskesmas", owner_org=org["id"])
-    report = _run(walidata, "splpdepok_import_run",
-                  _params(old, monkeypatch, unmapped="drop", credential_ref=""))
+    report = run_action(walidata, "splpdepok_import_run",
+                  import_params(old, monkeypatch, unmapped="drop", credential_ref=""))
     assert not report["include_private"]
     items = _items(report)
     assert "anggaran-internal" not in items  # private: not visible without a token
@@ -207,7 +174,7 @@ def test_only_the_walidata_imports_and_hostile_input_is_rejected(old_portal, app
 def test_cli_falls_back_to_package_list_shows_progress_and_summary(old_portal, walidata,
                                                                     tmp_path, monkeypatch):
     old, seeded = old_portal
-    proxy = OldSearchProxy(old.url)
+    proxy = Proxy(old.url, broken_search=True, throttle_every=3)
     org_map = tmp_path / "peta.csv"
     org_map.write_text("old,new\ndinkes,dinas-kesehatan\n", encoding="utf-8")
     monkeypatch.delenv("SPLPDEPOK_IMPORT_TOKEN", raising=False)
