@@ -1,6 +1,7 @@
 """``ckan splpdepok import --from URL``: copy the old portal here, with progress and a summary."""
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -102,10 +103,14 @@ def import_(url: str, dry_run: bool, org_map_file: str | None, unmapped: str,
         except (orgmap.OrgMapError, UnicodeDecodeError) as exc:
             raise click.BadParameter(str(exc), param_hint="--org-map") from None
     bars = _Bars()
+    # A request context gives messages the site's language (Indonesian on the portal).
+    flask_app = click.get_current_context().meta.get("flask_app")
+    scope = flask_app.test_request_context() if flask_app else contextlib.nullcontext()
     try:
-        report = runner.run_import(
-            runner.Options(url=url, token=token, org_map=mapping, unmapped=unmapped,
-                           dry_run=dry_run), progress=bars)
+        with scope:
+            report = runner.run_import(
+                runner.Options(url=url, token=token, org_map=mapping, unmapped=unmapped,
+                               dry_run=dry_run), progress=bars)
     except runner.ImportFailed as exc:
         raise click.ClickException(str(exc)) from None
     finally:
