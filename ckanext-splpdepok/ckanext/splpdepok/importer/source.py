@@ -56,8 +56,8 @@ class OldPortal:
         except ckanapi.NotAuthorized as exc:
             raise SourceError(f"{action}: the old portal refused the token") from exc
         except ckanapi.CKANAPIError as exc:
-            raise SourceError(f"{action}: not a CKAN action API answer ({str(exc)[:200]})"
-                              ) from exc
+            # The answer itself is not echoed: the address may be an internal service.
+            raise SourceError(f"{action}: not a CKAN action API answer") from exc
 
     def version(self) -> str:
         status = self.call("status_show")
