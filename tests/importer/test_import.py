@@ -169,6 +169,10 @@ def test_only_the_walidata_imports_and_hostile_input_is_rejected(old_portal, app
     assert response.json["error"]["credential_ref"] == [
         "Tidak ada nilai dengan nama ini di server"]
     assert "Hanya walidata" in denied.json["error"]["message"]
+    not_ckan = app.post("/api/3/action/splpdepok_import_plan",
+                        json={"url": f"{old.url}/dataset"}, headers={"Authorization": own})
+    message = not_ckan.json["error"]["url"][0]
+    assert not_ckan.status_code == 409 and "status_show" in message and "<" not in message
 
 
 def test_cli_falls_back_to_package_list_shows_progress_and_summary(old_portal, walidata,
