@@ -3,7 +3,7 @@
 One row per imported organization, group or dataset (by its id on the old portal): the hash of
 the payload written and the local ``metadata_modified`` right after the write (a later local
 edit shows as a different value: such datasets are not overwritten). The table comes only from
-the migration ``0004_importer``.
+the migration ``0006_importer``.
 """
 from __future__ import annotations
 

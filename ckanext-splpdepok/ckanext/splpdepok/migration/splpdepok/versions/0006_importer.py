@@ -1,15 +1,15 @@
 """The import ledger of ``ckan splpdepok import`` (what came from the old portal).
 
-Revision ID: 0004_importer
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_importer"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
