@@ -134,9 +134,10 @@ def _scheming_harvest_action(logic_function: str, ver: int = 3) -> Any:
     from ckan.views import api
 
     if logic_function not in HARVEST_READ_ACTIONS:
-        return api._finish_bad_request(  # CKAN's own JSON error envelope
-            tk._("Only read actions are served here: {actions}").format(
-                actions=", ".join(sorted(HARVEST_READ_ACTIONS))))
+        message = tk._("Only read actions are served here: {actions}").format(
+            actions=", ".join(sorted(HARVEST_READ_ACTIONS)))
+        return api._finish(400, {"success": False, "error": {  # CKAN's own JSON envelope
+            "__type": "Validation Error", "message": message}}, "json")
     token = _top_level_only.set(True)
     try:
         return api.action(logic_function, ver)
