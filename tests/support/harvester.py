@@ -19,13 +19,16 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.support.live_server import ROOT
 from tests.support.remote_ckan import RemoteCkan, start_remote
 
 HARVEST_PLUGINS = ["splpdepok_search", "harvest", "ckan_harvester"]
 # The national schema, vendored (tests/sync/peers/sdi/README.md).
+# A file URL: inside CKAN, the top-level name ``tests`` is CKAN's own test package.
+PEER_SCHEMA_DIR = (ROOT / "tests/sync/peers/sdi").as_uri()
 NATIONAL_SCHEMA = {
-    "scheming.dataset_schemas": "tests.sync.peers:sdi/sdi_dataset.yaml",
-    "scheming.presets": "tests.sync.peers:sdi/presets.json",
+    "scheming.dataset_schemas": f"{PEER_SCHEMA_DIR}/sdi_dataset.yaml",
+    "scheming.presets": f"{PEER_SCHEMA_DIR}/presets.json",
     "scheming.dataset_fallback": "false",
 }
 

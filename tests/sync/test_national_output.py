@@ -92,7 +92,8 @@ class TestApiOutput:
                          query_string={"rows": 100, "start": 0, "sort": "id asc"}).json
         assert answer["success"] and answer["result"]["count"] == 1
         found = answer["result"]["results"][0]
-        assert found["satuan"] == "Jiwa" and _extras(found) == {}
+        assert found["satuan"] == "Jiwa"
+        assert _extras(found) == {k: pkg[k] for k in LOCAL_DATASET_FIELDS}
         assert app.get(f"/skema-sdi/api/action/package_show?id={pkg['id']}").json["success"]
         refused = app.get("/skema-sdi/api/3/action/user_list")
         assert refused.status_code == 400 and refused.json["success"] is False

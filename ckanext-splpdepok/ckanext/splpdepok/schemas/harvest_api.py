@@ -6,8 +6,9 @@
 - ``package_create`` / ``package_update`` drop those echoes before scheming validates (it rejects
   an extra named like a field), so show -> update and show -> patch round trips work.
 - ``dcat_datasets_list`` (``/dcat.json``) answers with the national DCAT-JSON keys.
-- ``/skema-sdi/api/3/action/<read action>``: the same API without the echoes, for a harvester
-  CKAN that runs a scheming schema declaring the national fields. ckanext-harvest's CKAN
+- ``/skema-sdi/api/3/action/<read action>``: the same API echoing only the local fields (which
+  the national schema does not declare), for a harvester CKAN that runs a scheming schema
+  declaring the national fields. ckanext-harvest's CKAN
   harvester reads the same ``package_search`` whatever the harvesting side validates with, and
   CKAN rejects an extra named like one of its schema fields, so such a harvester registers this
   address as its source URL instead of the portal's root.
@@ -20,7 +21,9 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
+from ckanext.splpdepok.schemas.fields import LOCAL_DATASET_FIELDS
 from ckanext.splpdepok.schemas.national_output import (
+    EXTRA_FIELDS,
     national_dcat_entry,
     with_national_extras,
     without_echoed_extras,
@@ -38,8 +41,12 @@ _top_level_only: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "splpdepok_top_level_only", default=False)
 
 
-def _api_output(context: Context) -> bool:
-    return bool(context.get("api_version")) and not _top_level_only.get()
+def _echoed_fields(context: Context) -> tuple[str, ...]:
+    """Fields to echo as extras: none outside the API; only the local ones (which the national
+    schema does not declare) on the scheming entry point."""
+    if not context.get("api_version"):
+        return ()
+    return LOCAL_DATASET_FIELDS if _top_level_only.get() else EXTRA_FIELDS
 
 
 def _schema_fields(dataset_type: str) -> set[str]:
@@ -56,8 +63,9 @@ def _schema_fields(dataset_type: str) -> set[str]:
 @tk.side_effect_free
 def package_show(up_func: Any, context: Context, data_dict: DataDict) -> Any:
     result = up_func(context, data_dict)
-    if _api_output(context) and isinstance(result, dict):
-        return with_national_extras(result)
+    fields = _echoed_fields(context)
+    if fields and isinstance(result, dict):
+        return with_national_extras(result, fields)
     return result
 
 
@@ -65,8 +73,9 @@ def package_show(up_func: Any, context: Context, data_dict: DataDict) -> Any:
 @tk.side_effect_free
 def package_search(up_func: Any, context: Context, data_dict: DataDict) -> Any:
     result = up_func(context, data_dict)
-    if _api_output(context) and isinstance(result, dict):
-        result["results"] = [with_national_extras(pkg) if isinstance(pkg, dict) else pkg
+    fields = _echoed_fields(context)
+    if fields and isinstance(result, dict):
+        result["results"] = [with_national_extras(pkg, fields) if isinstance(pkg, dict) else pkg
                              for pkg in result.get("results", [])]
     return result
 
