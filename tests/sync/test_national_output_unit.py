@@ -11,6 +11,8 @@ from ckanext.splpdepok.schemas.national_output import (
     with_national_extras,
     without_echoed_extras,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.schema.samples import NATIONAL_VALUES
 
@@ -88,3 +90,16 @@ def test_dcat_entry_without_organization_or_resources() -> None:
     assert entry["satuan"] == "Jiwa" and "produsen_data_name" not in entry
     assert (entry["produsen_data_city_code"], entry["produsen_data_province_code"]) == (
         "3276", "32")
+
+
+_texts = st.text(min_size=1, max_size=12)
+_values = st.one_of(_texts, st.lists(_texts, max_size=3), st.integers(-5, 5))
+_datasets = st.fixed_dictionaries({}, optional={f: _values for f in EXTRA_FIELDS}).map(
+    lambda d: {**d, "extras": [{"key": "catatan", "value": "bebas"}]})
+
+
+@given(_datasets)
+def test_echo_then_strip_gives_the_dataset_back(pkg: dict[str, Any]) -> None:
+    shown = with_national_extras(pkg)
+    assert len({e["key"] for e in shown["extras"]}) == len(shown["extras"])
+    assert without_echoed_extras(shown, EXTRA_FIELDS, _never) == pkg
