@@ -58,14 +58,15 @@ def _number(default: int, low: int, high: int) -> Any:
 
 
 def _flag(value: Any) -> Any:
-    """true/false, 1/0, yes/no (CKAN's boolean_validator fails on integers)."""
+    """A JSON boolean, or its text form from a query string or form ("true", "1", "on"...);
+    any other type (``1``, a list) is refused."""
     if value is None or value is tk.missing or value == "":
         return False
     if isinstance(value, bool):
         return value
-    if isinstance(value, int | str) and str(value).strip().lower() in (
+    if isinstance(value, str) and value.strip().lower() in (
             "1", "true", "yes", "on", "0", "false", "no", "off"):
-        return str(value).strip().lower() in ("1", "true", "yes", "on")
+        return value.strip().lower() in ("1", "true", "yes", "on")
     raise tk.Invalid(tk._("Must be true or false"))
 
 
