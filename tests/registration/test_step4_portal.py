@@ -61,8 +61,14 @@ def test_approving_a_new_opd_creates_organization_membership_and_events(
     assert org["title"] == "Dinas Kependudukan dan Pencatatan Sipil"
     assert org["id"] == result["organization_id"]
     assert {u["name"]: u["capacity"] for u in org["users"]}.get("admin-ippd") == "admin"
-    activities = portal.action("organization_activity_list", {"id": org["id"]}, root)
+    # the portal's system account does the provisioning: CKAN hides its activity from the
+    # public stream, a sysadmin sees it
+    activities = portal.action("organization_activity_list", {
+        "id": org["id"], "include_hidden_activity": True}, root)
     assert "new organization" in {a["activity_type"] for a in activities}
+    user_id = portal.action("user_show", {"id": "admin-ippd"}, root)["id"]
+    assert "new user" in {a["activity_type"] for a in portal.action(
+        "user_activity_list", {"id": user_id, "include_hidden_activity": True}, root)}
     events = [e["transition"] for e in
               portal.action("splpdepok_registration_show", {"id": reg_id}, root)["events"]]
     assert events == ["create", "submit", "approve", "approve:provision"]
