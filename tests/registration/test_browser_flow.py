@@ -149,7 +149,7 @@ def test_whole_registration_path(browser: Browser, portal: LiveServer,
     walidata.click("#cancel-decision")  # cancelling changes nothing
     expect(walidata.locator(".splpdepok-status-submitted")).to_be_visible()
     _review(walidata, ippd_url, "approve")
-    expect(walidata.locator(".alert-success, .flash-messages")).to_contain_text("terkirim")
+    expect(walidata.locator(".flash-messages .alert-success")).to_contain_text("terkirim")
     user = portal.action("user_show", {"id": "admin-ippd"}, token)
     assert user["state"] == "pending"
     org = portal.action("organization_show", {"id": "dinas-komunikasi-dan-informatika",
