@@ -49,19 +49,18 @@ def token(people: SimpleNamespace) -> str:
 
 
 @pytest.mark.parametrize("action", [a for a in ACTIONS if a not in ("create", "list")])
-@pytest.mark.parametrize(("body", "message"), BODIES)
-def test_bad_ids_are_409_with_a_message(app: Any, token: str, action: str, body: str,
-                                        message: str) -> None:
-    response = _post(app, token, action, body)
-    assert response.status_code == 409, (action, body[:40], response.get_data(as_text=True))
-    assert message in json.dumps(response.json["error"], ensure_ascii=False)
+def test_bad_ids_are_409_with_a_message(app: Any, token: str, action: str) -> None:
+    for body, message in BODIES:
+        response = _post(app, token, action, body)
+        assert response.status_code == 409, (action, body[:40], response.get_data(as_text=True))
+        assert message in json.dumps(response.json["error"], ensure_ascii=False), body[:40]
 
 
-@pytest.mark.parametrize(("body", "message"), LIST_BODIES)
-def test_bad_list_parameters_are_409(app: Any, token: str, body: str, message: str) -> None:
-    response = _post(app, token, "list", body)
-    assert response.status_code == 409, response.get_data(as_text=True)
-    assert message in json.dumps(response.json["error"])
+def test_bad_list_parameters_are_409(app: Any, token: str) -> None:
+    for body, message in LIST_BODIES:
+        response = _post(app, token, "list", body)
+        assert response.status_code == 409, response.get_data(as_text=True)
+        assert message in json.dumps(response.json["error"]), body[:40]
 
 
 @pytest.mark.parametrize("action", ["approve", "return", "reject", "submit"])
@@ -81,15 +80,16 @@ def test_bad_transition_fields_are_409(app: Any, token: str, people: SimpleNames
 
 @pytest.mark.parametrize("field", ["ippd_domain", "ippd_name", "username", "full_name", "email",
                                    "phone", "organization", "new_organization", "kind"])
-@pytest.mark.parametrize("value", ["a\u0000b", "a\ud800b", ["x"], 10**40, {"x": 1}])
-def test_create_with_hostile_fields_is_refused(people: SimpleNamespace, field: str,
-                                               value: Any) -> None:
+def test_create_with_hostile_fields_is_refused(people: SimpleNamespace, field: str) -> None:
     from ckan.tests.helpers import logic
 
-    data = dict(fields("ippd"), **{field: value})
-    with pytest.raises(logic.ValidationError) as refused:
-        act("create", people.applicant, **data)
-    assert field in refused.value.error_dict or "organization" in refused.value.error_dict
+    for value in ("a\u0000b", "a\ud800b", ["x"], 10**40, {"x": 1}):
+        data = dict(fields("ippd"), **{field: value})
+        with pytest.raises(logic.ValidationError) as refused:
+            act("create", people.applicant, **data)
+        errors = refused.value.error_dict
+        assert field in errors or "organization" in errors, (field, value)
+    assert act("list", people.applicant)["count"] == 0
 
 
 def test_a_nul_in_an_uploaded_file_name_is_refused(people: SimpleNamespace) -> None:
