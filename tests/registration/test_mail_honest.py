@@ -91,3 +91,18 @@ def test_smtp_up_the_reviewer_is_told_the_mails_went_out(
             if "pemohon@depok.go.id" in m.rcpt_tos]
     assert not [r for r in caplog.records if r.name == "ckanext.splpdepok.notify.mail"]
     assert act("show", people.walidata, id=reg["id"])["status"] == "rejected"
+
+
+def test_reject_without_a_note_is_refused_before_the_confirmation(
+        app: Any, people: SimpleNamespace) -> None:
+    reg = _submitted(people)
+    client = app.test_client()
+    headers = {"Authorization": factories.APIToken(user=people.walidata["name"])["token"]}
+    url = f"/ckan-admin/pendaftaran/{reg['id']}"
+    page = client.get(url, headers=headers).get_data(as_text=True)
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)
+    done = client.post(f"{url}/reject", headers=headers,
+                       data={"_csrf_token": token, "note": "  "}, follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert "A note is required" in html and 'name="confirmed"' not in html
+    assert act("show", people.walidata, id=reg["id"])["status"] == "submitted"

@@ -108,6 +108,9 @@ def _confirm(id: str, decision: str, data: dict[str, Any]) -> Any:
     found = _registration_and_plan(id)
     if found is None:
         return tk.abort(404, tk._("Registration not found"))
+    if decision == "reject" and not data["note"].strip():  # say so before asking to confirm
+        tk.h.flash_error(tk._("A note is required to return or reject"))
+        return tk.redirect_to("splpdepok_registration_admin.read", id=id)
     return tk.render("splpdepok/registration/admin/confirm.html", {
         "registration": found[0], "plan": found[1], "decision": decision, "data": data})
 
