@@ -267,3 +267,15 @@ def test_a_user_id_as_user_name_links_nobody(people: SimpleNamespace) -> None:
     reg = _submitted(people.applicant, username=uid, email="x@depok.go.id")
     plan = act("plan", people.walidata, id=reg["id"])
     assert plan["user_action"] == "create" and plan["user_id"] == ""
+
+
+def test_the_reviewers_own_application_does_not_ask_her_to_review_it(
+        people: SimpleNamespace, mail_to_test_smtp: Any) -> None:
+    mail_to_test_smtp.clear()
+    _submitted(people.walidata, username="admin-baru", email="baru@depok.go.id")
+    mail_to_test_smtp.wait_for(1)
+    assert mail_to_test_smtp.to("root@depok.go.id")  # another reviewer is asked
+    assert not mail_to_test_smtp.to("walidata@depok.go.id")
+    notices = helpers.call_action("splpdepok_notice_list", context={
+        "user": "walidata", "ignore_auth": False})
+    assert notices == []
