@@ -15,6 +15,18 @@ from tests.pytest_splpdepok import MIGRATIONS
 from tests.registration.conftest import make_org
 
 
+def _before_0004() -> str:
+    """The revision 0004 follows (the chain may be reordered when branches merge)."""
+    import importlib.util
+
+    path = MIGRATIONS / "splpdepok" / "versions" / "0004_registration_trust.py"
+    spec = importlib.util.spec_from_file_location("splpdepok_0004", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.down_revision)
+
+
 def _migrate(version: str, *, down: bool = False) -> None:
     original = model.repo._alembic_ini
     model.repo._alembic_ini = str(MIGRATIONS / "splpdepok" / "alembic.ini")
@@ -26,8 +38,8 @@ def _migrate(version: str, *, down: bool = False) -> None:
 
 
 @pytest.fixture
-def at_0003(people: SimpleNamespace) -> Iterator[None]:
-    _migrate("0003", down=True)
+def before_0004(people: SimpleNamespace) -> Iterator[None]:
+    _migrate(_before_0004(), down=True)
     try:
         yield
     finally:
@@ -46,7 +58,7 @@ def _insert(kind: str, work_unit: str, domain: str = "depok.go.id") -> str:
 
 
 def test_work_units_become_organization_references(people: SimpleNamespace,
-                                                   at_0003: None) -> None:
+                                                   before_0004: None) -> None:
     lain, walidata = model.Group.get("dinas-lain"), model.Group.get("diskominfo")
     ippd_org = make_org("pemkot", title="Pemerintah Kota")
     model.Session.execute(sa.text(
@@ -77,7 +89,7 @@ def test_work_units_become_organization_references(people: SimpleNamespace,
         "splpdepok_registrations")}
     assert "work_unit" not in columns
 
-    _migrate("0003", down=True)  # and back: the work unit is written again
+    _migrate(_before_0004(), down=True)  # and back: the work unit is written again
     units = dict(model.Session.execute(sa.text(
         "SELECT id, work_unit FROM splpdepok_registrations")).all())
     assert units[ids["by_title"]] == "Dinas Lain" and units[ids["unknown"]] == "Dinas Baru"
