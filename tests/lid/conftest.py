@@ -117,9 +117,12 @@ def _registration(kind: str, by: dict[str, Any], username: str, email: str,
         return helpers.call_action(f"splpdepok_registration_{action}",
                                    context={"user": user["name"], "ignore_auth": False}, **data)
 
+    # only an IPPD application names its organization (a new one here); admin and LID
+    # registrations are bound to their IPPD's organization
+    named = {"new_organization": work_unit} if kind == "ippd" else {}
     reg = act("create", by, kind=kind, ippd_domain=domain, ippd_name="Pemerintah Kota Depok",
               username=username, full_name=username.replace("-", " ").title(), email=email,
-              work_unit=work_unit, phone="0812-3456-7890",
+              phone="0812-3456-7890", **named,
               letter_upload=pdf_upload("surat.pdf"), kajian_upload=pdf_upload("kajian.pdf"))
     act("submit", by, id=reg["id"])
     return act("approve", approver, id=reg["id"])

@@ -35,9 +35,9 @@ def _approved_roles(org_id: str) -> None:
             {"id": str(uuid.uuid4()), "org": org_id, "admin": ids["admin-ippd"]})
         conn.execute(sa.text(
             "INSERT INTO splpdepok_registrations (id, kind, status, ippd_domain, username, "
-            "full_name, email, work_unit, phone, creator_user_id, created, modified, decided, "
-            "user_id, organization_id) VALUES (:id, 'lid', 'approved', 'depok.go.id', "
-            "'operator-lid', 'Operator LID', 'operator@depok.go.id', 'Disdukcapil', "
+            "full_name, email, requested_organization_id, phone, creator_user_id, created, "
+            "modified, decided, user_id, organization_id) VALUES (:id, 'lid', 'approved', "
+            "'depok.go.id', 'operator-lid', 'Operator LID', 'operator@depok.go.id', :org, "
             "'0812', :user, now(), now(), now(), :user, :org)"),
             {"id": str(uuid.uuid4()), "user": ids["operator-lid"], "org": org_id})
     engine.dispose()

@@ -19,7 +19,8 @@ def test_approved_operator_creates_a_draft_in_their_ippd(lid_people: SimpleNames
     assert lid["status"] == "draft" and lid["owner_user_id"] == lid_people.operator["id"]
     assert (lid["ippd_domain"], lid["tenant_domain"]) == ("depok.go.id", "depok.go.id")
     assert lid["output_format"] == "JSON" and lid["context"] == "kependudukan/penduduk"
-    assert lid["organization"]["title"] == "Dinas Kependudukan dan Pencatatan Sipil"
+    # an LID operator registration is bound to its IPPD's organization (issue 9)
+    assert lid["organization"]["title"] == "Dinas Komunikasi dan Informatika"
     assert [a["name"] for a in lid["attributes"]] == ["kecamatan", "jumlah"]
 
 
@@ -114,14 +115,15 @@ def test_search_filters_and_facets(lid_people: SimpleNamespace) -> None:
     everything = call("lid_list", lid_people.outsider)
     assert everything["facets"]["output_format"] == {"JSON": 1, "CSV": 1}
     titles = {f["title"] for f in everything["facets"]["organization"]}
-    assert titles == {"Dinas Kependudukan dan Pencatatan Sipil", "Dinas Pendidikan"}
+    assert titles == {"Dinas Komunikasi dan Informatika"}  # both operators: the IPPD's
     assert call("lid_list", None, q="sekolah")["count"] == 1
     assert call("lid_list", None, q="100%")["count"] == 1
     assert call("lid_list", None, q="1_0")["count"] == 0
     assert call("lid_list", None, output_format="csv")["results"][0]["name"] == "Daftar Sekolah"
     org = next(f["name"] for f in everything["facets"]["organization"]
-               if f["title"] == "Dinas Pendidikan")
-    assert call("lid_list", None, organization=org)["count"] == 1
+               if f["title"] == "Dinas Komunikasi dan Informatika")
+    assert call("lid_list", None, organization=org)["count"] == 2
+    assert call("lid_list", None, organization="diskominfo")["count"] == 0
     assert call("lid_list", None, status="ready")["count"] == 2
 
 

@@ -83,11 +83,12 @@ def fields(kind: str = "ippd", **overrides: Any) -> dict[str, Any]:
         "username": "admin-ippd",
         "full_name": "Admin IPPD Depok",
         "email": "admin.ippd@depok.go.id",
-        "work_unit": "Dinas Komunikasi dan Informatika",
         "phone": "0812-3456-7890",
         "letter_upload": upload(PDF, "surat.pdf"),
         "kajian_upload": upload(docx_bytes(), "kajian.docx"),
     }
+    if kind == "ippd" and "organization" not in overrides:
+        data["new_organization"] = "Dinas Komunikasi dan Informatika"
     data.update(overrides)
     return data
 

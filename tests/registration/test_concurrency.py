@@ -80,3 +80,46 @@ def test_approve_and_reject_at_once(app: Any, people: SimpleNamespace) -> None:
     decisions = model.Session.query(SopEvent).filter(
         SopEvent.subject_id == reg["id"], SopEvent.transition.in_(["approve", "reject"])).count()
     assert decisions == 1
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_one_ippd_per_domain_when_two_applications_are_approved_at_once(
+        app: Any, people: SimpleNamespace, round_: int) -> None:
+    """Two applications for the same new IPPD domain, approved by two reviewers at the same
+    moment: the domain lock lets exactly one through; the other gets a 409-style error."""
+    first = act("create", people.applicant, **fields("ippd"))
+    act("submit", people.applicant, id=first["id"])
+    second = act("create", people.other, **fields("ippd", username="admin-dua",
+                                                   email="dua@depok.go.id",
+                                                   new_organization="Dinas Dua"))
+    act("submit", people.other, id=second["id"])
+    model.Session.remove()
+    results = _race(app, [("approve", people.walidata, {"id": first["id"]}),
+                          ("approve", people.sysadmin, {"id": second["id"]})])
+    wins = [r for r in results if isinstance(r, dict)]
+    losses = [r for r in results if not isinstance(r, dict)]
+    assert len(wins) == 1 and len(losses) == 1, results
+    assert isinstance(losses[0], helpers.logic.ValidationError), losses
+    assert "already registered" in str(losses[0].error_dict)
+    assert model.Session.query(Ippd).filter_by(domain="depok.go.id").count() == 1
+    statuses = {act("show", people.sysadmin, id=r["id"])["status"] for r in (first, second)}
+    assert statuses == {"approved", "submitted"}
+    loser_user = "admin-dua" if wins[0]["id"] == first["id"] else "admin-ippd"
+    assert model.User.get(loser_user) is None  # the loser's provisioning rolled back
+
+
+def test_the_database_refuses_a_second_approved_ippd_registration(
+        people: SimpleNamespace) -> None:
+    """The partial unique index behind the lock."""
+    import sqlalchemy as sa
+
+    regs = [act("create", who, **fields("ippd", username=f"admin-{n}", email=f"{n}@depok.go.id"))
+            for n, who in enumerate((people.applicant, people.other))]
+    model.Session.execute(sa.text(
+        "UPDATE splpdepok_registrations SET status = 'approved' WHERE id = :id"),
+        {"id": regs[0]["id"]})
+    with pytest.raises(sa.exc.IntegrityError):
+        model.Session.execute(sa.text(
+            "UPDATE splpdepok_registrations SET status = 'approved' WHERE id = :id"),
+            {"id": regs[1]["id"]})
+    model.Session.rollback()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.registration.conftest import PDF, act, docx_bytes, fields, odt_bytes, upload
 
 FIELD_NAMES = ("kind", "ippd_domain", "ippd_name", "username", "full_name", "email",
-               "work_unit", "phone")
+               "organization", "new_organization", "phone")
 junk = st.one_of(st.text(max_size=300), st.integers(), st.none(), st.booleans(),
                  st.lists(st.text(max_size=5), max_size=3),
                  st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2))
@@ -84,7 +84,8 @@ def test_create_with_junk_is_a_validation_error(people: SimpleNamespace,
 
 
 @given(st.dictionaries(st.sampled_from(("id", "note", "version", "kind", "status", "limit",
-                                        "offset", "overdue", "text", "work_unit")), junk))
+                                        "offset", "overdue", "text", "organization",
+                                        "plan")), junk))
 @SETTINGS
 def test_other_actions_with_junk_never_crash(people: SimpleNamespace,
                                              data: dict[str, Any]) -> None:
@@ -116,7 +117,7 @@ markup = st.builds(lambda a, b: f"{a}<script>alert('{b}')</script><b onmouseover
 def test_markup_is_escaped_on_every_page(app: Any, people: SimpleNamespace,
                                          payload: str) -> None:
     reg = act("create", people.applicant, **fields(
-        "ippd", ippd_name=payload, full_name=payload, work_unit=payload))
+        "ippd", ippd_name=payload, full_name=payload, new_organization=payload))
     act("submit", people.applicant, id=reg["id"])
     act("return", people.walidata, id=reg["id"], note=payload)
     pages = [("applicant", "/pendaftaran"), ("applicant", f"/pendaftaran/{reg['id']}"),

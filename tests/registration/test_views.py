@@ -97,7 +97,7 @@ def test_form_shows_errors_for_bad_input(app: Any, people: SimpleNamespace) -> N
     form = app.get("/pendaftaran/baru/ippd", headers=headers).get_data(as_text=True)
     response = app.post("/pendaftaran/baru/ippd", headers=headers, data={
         "_csrf_token": _csrf(form), "ippd_domain": "not a domain", "email": "nope",
-        "phone": "12", "username": "Bad Name!", "full_name": "", "work_unit": "",
+        "phone": "12", "username": "Bad Name!", "full_name": "", "new_organization": "",
         "letter_upload": (io.BytesIO(b"<html>hi</html>"), "surat.pdf"),
     }, content_type="multipart/form-data")
     page = response.get_data(as_text=True)

@@ -91,8 +91,9 @@ def test_order_of_kinds(people: SimpleNamespace) -> None:
     user.state = "active"
     model.repo.commit()
     lid = act("create", people.applicant, **fields(
-        "lid", username="operator", email="operator@depok.go.id", work_unit="Dinas Kesehatan"))
+        "lid", username="operator", email="operator@depok.go.id"))
     assert lid["ippd_name"] == "Pemerintah Kota Depok"
+    assert lid["organization"] == Ippd.by_domain("depok.go.id").organization_id
 
 
 def test_lid_is_reviewed_by_the_ippd_admin(people: SimpleNamespace) -> None:
@@ -101,20 +102,21 @@ def test_lid_is_reviewed_by_the_ippd_admin(people: SimpleNamespace) -> None:
         "ippd_admin", username=people.editor["name"], email="editor@depok.go.id"))
     act("submit", people.applicant, id=admin_reg["id"])
     act("approve", people.walidata, id=admin_reg["id"])
-    lid = act("create", people.editor, **fields(
-        "lid", username="operator", email="operator@depok.go.id", work_unit="Dinas Kesehatan"))
-    act("submit", people.editor, id=lid["id"])
+    lid = act("create", people.other, **fields(
+        "lid", username="operator", email="operator@depok.go.id"))
+    act("submit", people.other, id=lid["id"])
     with pytest.raises(helpers.logic.NotAuthorized):
-        act("approve", people.other, id=lid["id"])
+        act("approve", people.applicant, id=lid["id"])
     queue = act("list", people.editor, status="submitted")
     assert [r["id"] for r in queue["results"]] == [lid["id"]]
     approved = act("approve", people.editor, id=lid["id"])
     org = model.Group.get(approved["organization_id"])
     operator = model.User.get("operator")
-    assert org.name == "dinas-kesehatan"
+    assert org.id == Ippd.by_domain("depok.go.id").organization_id  # bound to its IPPD's
+    assert org.name == "dinas-komunikasi-dan-informatika"
     assert {(m.table_id, m.capacity) for m in org.member_all if m.table_name == "user"} >= {
         (operator.id, "editor")}
-    steps = [e["sop_step"] for e in act("show", people.editor, id=lid["id"])["events"]]
+    steps = [e["sop_step"] for e in act("show", people.other, id=lid["id"])["events"]]
     assert steps == [7, 8, 9, 10]
 
 
@@ -131,7 +133,7 @@ def test_approving_twice_creates_nothing_twice(people: SimpleNamespace) -> None:
 
 def test_existing_user_and_org_are_linked_not_duplicated(people: SimpleNamespace) -> None:
     approved = _approve_ippd(people, username=people.other["name"], email="lain@depok.go.id",
-                             work_unit="Dinas Lain")
+                             organization="dinas-lain")
     assert approved["user_id"] == people.other["id"]
     assert approved["organization_id"] == model.Group.get("dinas-lain").id
     assert model.Session.query(model.User).filter_by(email="lain@depok.go.id").count() == 1
@@ -182,7 +184,8 @@ def test_list_filters_and_paging(people: SimpleNamespace) -> None:
     ids = []
     for n, unit in enumerate(["Dinas Kesehatan", "Dinas Pendidikan", "Dinas Kesehatan"]):
         reg = act("create", people.applicant, **fields(
-            "ippd", ippd_domain=f"d{n}.depok.go.id", work_unit=unit, ippd_name=f"IPPD {n}"))
+            "ippd", ippd_domain=f"d{n}.depok.go.id", new_organization=unit,
+            ippd_name=f"IPPD {n}"))
         ids.append(reg["id"])
     act("submit", people.applicant, id=ids[0])
 
@@ -191,7 +194,10 @@ def test_list_filters_and_paging(people: SimpleNamespace) -> None:
 
     assert set(listed()) == set(ids)
     assert listed(status="submitted") == [ids[0]]
-    assert set(listed(work_unit="kesehatan")) == {ids[0], ids[2]}
+    assert set(listed(text="kesehatan")) == {ids[0], ids[2]}
+    lain = model.Group.get("dinas-lain").id
+    act("update", people.applicant, id=ids[1], organization="dinas-lain")
+    assert listed(organization=lain) == [ids[1]]
     assert listed(text="d1.depok") == [ids[1]]
     assert listed(text="100%_") == []  # LIKE wildcards are matched literally
     assert listed(kind="lid") == []

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import smtplib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,6 +23,28 @@ from ckanext.splpdepok import config
 from ckanext.splpdepok.notify import notices
 
 log = logging.getLogger(__name__)
+_sending = threading.local()
+
+
+class _QuietCkanMailer(logging.Filter):
+    """CKAN's mailer logs every failure with a traceback at ERROR before raising; while this
+    module sends, the failure is ours to report (one WARNING line), so those records are dropped.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (getattr(_sending, "active", False) and record.levelno >= logging.ERROR)
+
+
+logging.getLogger(mailer.__name__).addFilter(_QuietCkanMailer())
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    _sending.active = True
+    try:
+        yield
+    finally:
+        _sending.active = False
 
 _HERE = os.path.dirname(os.path.dirname(__file__))
 _TEMPLATES = os.path.join(_HERE, "templates", "splpdepok", "notify")
@@ -85,13 +111,19 @@ def add_notice(message: Message) -> None:
 
 
 def send(message: Message) -> bool:
-    """Sends one email; a mail failure is logged, never raised (the workflow already happened)."""
+    """Sends one email; True when the mail server accepted it.
+
+    A failure is one WARNING line (recipient and reason, no traceback) and is never raised: the
+    decision it reports already happened. Callers tell the user the mail did not go out.
+    """
     if not message.recipient.email:
         return False
     try:
-        mailer.mail_recipient(message.recipient.name or message.recipient.email,
-                              message.recipient.email, message.subject, message.body)
-    except (mailer.MailerException, OSError) as error:
-        log.warning("notification to %s not sent: %s", message.recipient.user_id or "-", error)
+        with _quiet():
+            mailer.mail_recipient(message.recipient.name or message.recipient.email,
+                                  message.recipient.email, message.subject, message.body)
+    except (mailer.MailerException, smtplib.SMTPException, OSError) as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        log.warning("notification to %s not sent: %s", message.recipient.email, reason)
         return False
     return True

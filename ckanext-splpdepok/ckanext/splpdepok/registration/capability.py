@@ -17,6 +17,7 @@ def actions() -> dict[str, Any]:
         "splpdepok_registration_return": action.registration_return,
         "splpdepok_registration_reject": action.registration_reject,
         "splpdepok_registration_show": queries.registration_show,
+        "splpdepok_registration_plan": queries.registration_plan,
         "splpdepok_registration_list": queries.registration_list,
         "splpdepok_sla_report": queries.sla_report,
     }

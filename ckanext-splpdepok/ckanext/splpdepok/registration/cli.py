@@ -38,7 +38,7 @@ def list_(kind: str | None, status: str | None, overdue: bool, text: str | None,
         age = "" if reg["age_minutes"] is None else f" age={reg['age_minutes']}min"
         late = " OVERDUE" if reg["overdue"] else ""
         click.echo(f"{reg['id']}  {reg['kind']:<10} {reg['status']:<9} {reg['ippd_domain']}  "
-                   f"{reg['username']}  {reg['work_unit']}{age}{late}")
+                   f"{reg['username']}  {reg['organization_title']}{age}{late}")
 
 
 @registrations.command("show")

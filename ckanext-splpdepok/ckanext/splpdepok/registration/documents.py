@@ -54,6 +54,8 @@ def check_upload(kind: str, upload: Any, max_bytes: int | None = None) -> Checke
             raise ValueError("Upload a file (PDF, DOCX or ODT)")
         return None
     filename, stream = found
+    if any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in filename):
+        raise ValueError("The file name contains invalid characters")
     limit = max_bytes if max_bytes is not None else config.registration_max_document_bytes()
     content = stream.read(limit + 1)
     if len(content) > limit:

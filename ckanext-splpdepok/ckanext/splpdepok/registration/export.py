@@ -15,7 +15,7 @@ from ckanext.splpdepok.sop import events
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
     "registration_id", "kind", "status", "ippd_domain", "ippd_name", "username", "full_name",
-    "email", "phone", "work_unit", "applicant", "registration_created",
+    "email", "phone", "organization", "applicant", "registration_created",
     "event_seq", "event_time", "transition", "from_state", "to_state", "sop_step", "actor",
     "note", "elapsed_minutes", "standard_minutes", "within_standard", "documents",
 )
@@ -34,7 +34,7 @@ def event_rows(registrations: Iterable[Registration]) -> list[dict[str, Any]]:
             "registration_id": reg.id, "kind": reg.kind, "status": reg.status,
             "ippd_domain": reg.ippd_domain, "ippd_name": reg.ippd_name,
             "username": reg.username, "full_name": reg.full_name, "email": reg.email,
-            "phone": reg.phone, "work_unit": reg.work_unit,
+            "phone": reg.phone, "organization": reg.organization_title(),
             "applicant": creator.name if creator else reg.creator_user_id,
             "registration_created": reg.created.isoformat(timespec="seconds"),
         }

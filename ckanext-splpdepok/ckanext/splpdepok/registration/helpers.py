@@ -60,6 +60,14 @@ def splpdepok_ippd_domains_with_admin() -> list[str]:
     return sorted(i.domain for i in Ippd.query_all() if i.has_active_admin())
 
 
+def splpdepok_registration_organizations() -> list[tuple[str, str]]:
+    """(id, title) of the organizations an IPPD application may choose, for the form's select
+    (the walidata organization is not offered)."""
+    from ckanext.splpdepok.registration.applications import organization_options
+
+    return [(org.id, org.title or org.name) for org in organization_options()]
+
+
 def all_helpers() -> dict[str, Any]:
     return {
         "splpdepok_registration_kind_label": splpdepok_registration_kind_label,
@@ -69,4 +77,5 @@ def all_helpers() -> dict[str, Any]:
         "splpdepok_sop_actor": splpdepok_sop_actor,
         "splpdepok_minutes": splpdepok_minutes,
         "splpdepok_ippd_domains_with_admin": splpdepok_ippd_domains_with_admin,
+        "splpdepok_registration_organizations": splpdepok_registration_organizations,
     }

@@ -19,7 +19,7 @@ def _site() -> str:
 def _common(reg: Registration) -> dict[str, Any]:
     return {"kind": reg.kind, "kind_label": gettext(KIND_LABELS[reg.kind]),
             "domain": reg.ippd_domain, "ippd_name": reg.ippd_name,
-            "work_unit": reg.work_unit, "username": reg.username,
+            "opd": reg.organization_title(), "username": reg.username,
             "site_title": tk.config.get("ckan.site_title", "Satu Data Kota Depok")}
 
 

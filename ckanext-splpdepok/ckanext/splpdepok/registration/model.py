@@ -1,7 +1,7 @@
 """Registration records, their uploaded documents and the IPPDs that approvals create.
 
-Tables come from migration 0001 only; ids are text and there are no foreign keys into CKAN core
-tables (user and organization ids are stored as text).
+Tables come from migrations 0001 and 0004 only; ids are text and there are no foreign keys
+into CKAN core tables (user and organization ids are stored as text).
 """
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ registrations_table = sa.Table(
     sa.Column("username", sa.UnicodeText, nullable=False),
     sa.Column("full_name", sa.UnicodeText, nullable=False),
     sa.Column("email", sa.UnicodeText, nullable=False),
-    sa.Column("work_unit", sa.UnicodeText, nullable=False),
     sa.Column("phone", sa.UnicodeText, nullable=False),
     sa.Column("creator_user_id", sa.UnicodeText, nullable=False),
     sa.Column("created", sa.DateTime, nullable=False),
@@ -39,6 +38,13 @@ registrations_table = sa.Table(
     sa.Column("organization_id", sa.UnicodeText),
     sa.Column("ippd_id", sa.UnicodeText),
     sa.Column("last_note", sa.UnicodeText),
+    # The OPD the application names: an existing organization (chosen from the portal's list,
+    # or the IPPD's own for admin and LID registrations) or the title of one to create.
+    sa.Column("requested_organization_id", sa.UnicodeText),
+    sa.Column("new_organization_title", sa.UnicodeText),
+    # One approved IPPD registration per domain, even when two approvals race (SOP step 4).
+    sa.Index("splpdepok_registrations_one_ippd_per_domain", "ippd_domain", unique=True,
+             postgresql_where=sa.text("kind = 'ippd' AND status = 'approved'")),
 )
 
 documents_table = sa.Table(
@@ -84,7 +90,6 @@ class Registration(tk.BaseModel):  # type: ignore[misc, valid-type]
     username: str
     full_name: str
     email: str
-    work_unit: str
     phone: str
     creator_user_id: str
     created: dt.datetime
@@ -95,6 +100,8 @@ class Registration(tk.BaseModel):  # type: ignore[misc, valid-type]
     organization_id: str | None
     ippd_id: str | None
     last_note: str | None
+    requested_organization_id: str | None
+    new_organization_title: str | None
 
     @classmethod
     def get(cls, id_: str, *, for_update: bool = False) -> Registration | None:
@@ -103,6 +110,14 @@ class Registration(tk.BaseModel):  # type: ignore[misc, valid-type]
         if for_update:
             query = query.with_for_update().populate_existing()
         return query.one_or_none()
+
+    def organization_title(self) -> str:
+        """The OPD as people read it: the named organization's title, or the requested one."""
+        if self.requested_organization_id:
+            org = model.Group.get(self.requested_organization_id)
+            if org is not None:
+                return org.title or org.name
+        return self.new_organization_title or ""
 
     def documents(self) -> list[Document]:
         return (model.Session.query(Document).filter(Document.registration_id == self.id)
@@ -115,7 +130,9 @@ class Registration(tk.BaseModel):  # type: ignore[misc, valid-type]
             latest[doc.kind] = doc
         return latest
 
-    def dictize(self, *, personal: bool) -> dict[str, Any]:
+    def dictize(self, *, personal: bool, reviewer: bool = False) -> dict[str, Any]:
+        """``personal``: the applicant and reviewers; ``reviewer``: also which account approval
+        linked (the applicant never learns which account an e-mail belongs to)."""
         data: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
@@ -125,21 +142,24 @@ class Registration(tk.BaseModel):  # type: ignore[misc, valid-type]
             "ippd_name": self.ippd_name,
             "username": self.username,
             "full_name": self.full_name,
-            "work_unit": self.work_unit,
+            "organization": self.requested_organization_id,
+            "organization_title": self.organization_title(),
+            "new_organization": self.new_organization_title or "",
             "creator_user_id": self.creator_user_id,
             "created": self.created.isoformat(),
             "modified": self.modified.isoformat(),
             "submitted": self.submitted.isoformat() if self.submitted else None,
             "decided": self.decided.isoformat() if self.decided else None,
-            "user_id": self.user_id,
-            "organization_id": self.organization_id,
             "ippd_id": self.ippd_id,
             "last_note": self.last_note or "",
         }
         if personal:
+            data["organization_id"] = self.organization_id
             data["email"] = self.email
             data["phone"] = self.phone
             data["documents"] = [d.dictize() for d in self.current_documents().values()]
+        if reviewer:
+            data["user_id"] = self.user_id
         return data
 
 

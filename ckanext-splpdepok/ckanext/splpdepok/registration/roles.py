@@ -1,9 +1,17 @@
-"""Who may see and review which registration: the walidata, the IPPD admin (LID, SOP step 9)."""
+"""Who may see and review which registration: the walidata, the IPPD admin (LID, SOP step 9).
+
+Who may carry out which transition is written once, in the transition table
+(``workflow.MACHINE``, each row's ``performers``); :func:`may_perform` resolves those role keys
+for one user and one registration and adds separation of duties: nobody reviews a registration
+they created or that names them (by user id, user name or e-mail).
+"""
 from __future__ import annotations
 
 from ckan import model
 from ckanext.splpdepok import config
 from ckanext.splpdepok.registration.model import Ippd, Registration
+from ckanext.splpdepok.registration.workflow import MACHINE, REVIEW_TRANSITIONS
+from ckanext.splpdepok.sop.steps import APPLICANT, IPPD_ADMIN, REVIEWER
 
 
 def user_obj(name_or_id: str | None) -> model.User | None:
@@ -19,8 +27,8 @@ def walidata_org() -> model.Group | None:
 
 
 def is_walidata(user: model.User | None) -> bool:
-    """Sysadmins and the admins of the configured walidata organization."""
-    if user is None:
+    """Active sysadmins and active admins of the configured (active) walidata organization."""
+    if user is None or user.state != model.State.ACTIVE:
         return False
     if user.sysadmin:
         return True
@@ -44,14 +52,60 @@ def is_ippd_admin_for(user: model.User | None, registration: Registration) -> bo
     return bool(ippd and ippd.admin_user_id == user.id)
 
 
+def is_named_person(user: model.User, registration: Registration) -> bool:
+    """The registration names ``user``: its account, its user name or its e-mail."""
+    if registration.user_id and registration.user_id == user.id:
+        return True
+    if (registration.username or "").lower() == (user.name or "").lower():
+        return True
+    email = (user.email or "").strip().lower()
+    return bool(email) and email == (registration.email or "").strip().lower()
+
+
+def _holds(user: model.User, role: str, registration: Registration) -> bool:
+    if role == APPLICANT:
+        return registration.creator_user_id == user.id
+    if role == REVIEWER:
+        return is_walidata(user)
+    if role == IPPD_ADMIN:
+        return is_ippd_admin_for(user, registration)
+    return False
+
+
+def may_perform(user: model.User | None, registration: Registration,
+                name: str) -> tuple[bool, str]:
+    """Whether ``user`` may carry out transition ``name``, and an English msgid saying why not."""
+    if user is None or user.state != model.State.ACTIVE:
+        return False, "Sign in first"
+    allowed = MACHINE.performers(name, registration.kind)
+    if not any(_holds(user, role, registration) for role in allowed):
+        if APPLICANT in allowed:
+            return False, "Only the applicant may change or submit this registration"
+        if registration.kind == "lid":
+            return False, ("Only the walidata or the admin of this registration's IPPD may "
+                           "review it")
+        return False, "Only the walidata may review this registration"
+    if APPLICANT not in allowed:  # a review: separation of duties
+        if registration.creator_user_id == user.id:
+            return False, "Nobody may review a registration they created"
+        if is_named_person(user, registration):
+            return False, "Nobody may review a registration that names them"
+    return True, ""
+
+
 def can_review(user: model.User | None, registration: Registration) -> bool:
-    return is_walidata(user) or is_ippd_admin_for(user, registration)
+    return any(may_perform(user, registration, name)[0] for name in REVIEW_TRANSITIONS)
+
+
+def is_reviewer_of_kind(user: model.User | None, registration: Registration) -> bool:
+    """Holds a reviewing role for this registration (separation of duties aside): it may see it."""
+    return user is not None and (is_walidata(user) or is_ippd_admin_for(user, registration))
 
 
 def can_view(user: model.User | None, registration: Registration) -> bool:
     if user is None:
         return False
-    return registration.creator_user_id == user.id or can_review(user, registration)
+    return registration.creator_user_id == user.id or is_reviewer_of_kind(user, registration)
 
 
 def administered_domains(user: model.User) -> list[str]:
@@ -75,13 +129,14 @@ def walidata_users() -> list[model.User]:
 
 
 def reviewers_for(registration: Registration) -> list[model.User]:
+    """Who is asked to review: everyone who may approve it (never its applicant or named person)."""
     users = walidata_users()
     if registration.kind == "lid":
         ippd = ippd_of(registration)
         admin = user_obj(ippd.admin_user_id) if ippd and ippd.admin_user_id else None
         if admin is not None and all(u.id != admin.id for u in users):
             users.append(admin)
-    return users
+    return [u for u in users if may_perform(u, registration, "approve")[0]]
 
 
 def config_site_user() -> str:

@@ -18,6 +18,25 @@ from ckan.types import Context
 _MAX_TEXT = 200
 
 
+def check_safe(value: str) -> str:
+    """Refuses what PostgreSQL and the mailer cannot store or send: NUL bytes, lone surrogates."""
+    if "\x00" in value:
+        raise ValueError("Contains a NUL character")
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("Contains an invalid character")
+    return value
+
+
+def normalise_id(value: str) -> str:
+    """An identifier (registration, organization): plain text, at most 100 characters."""
+    text = check_safe(value).strip()
+    if not text:
+        raise ValueError("Missing value")
+    if len(text) > 100 or any(ord(ch) < 33 for ch in text):
+        raise ValueError("Not a valid identifier")
+    return text
+
+
 def normalise_email(value: str) -> str:
     try:
         return email_validator.validate_email(
@@ -65,7 +84,7 @@ def _adapt(func: Any) -> Any:
         if not isinstance(value, str):
             raise tk.Invalid(tk._("Must be text"))
         try:
-            return func(value)
+            return func(check_safe(value))
         except ValueError as error:
             raise tk.Invalid(tk._(str(error))) from None
 
@@ -77,6 +96,19 @@ splpdepok_email = _adapt(normalise_email)
 splpdepok_phone_id = _adapt(normalise_phone)
 splpdepok_domain = _adapt(normalise_domain)
 splpdepok_text = _adapt(normalise_text)
+splpdepok_id = _adapt(normalise_id)
+
+
+def splpdepok_strict_text(value: Any, context: Context) -> Any:
+    """Text only (CKAN's ``unicode_safe`` turns a list into its repr); no NUL, no surrogate."""
+    if value is None or value is tk.missing:
+        return value
+    if not isinstance(value, str):
+        raise tk.Invalid(tk._("Must be text"))
+    try:
+        return check_safe(value)
+    except ValueError as error:
+        raise tk.Invalid(tk._(str(error))) from None
 
 
 def splpdepok_note(value: Any, context: Context) -> Any:
@@ -84,7 +116,10 @@ def splpdepok_note(value: Any, context: Context) -> Any:
         return ""
     if not isinstance(value, str):
         raise tk.Invalid(tk._("Must be text"))
-    text = value.strip()
+    try:
+        text = check_safe(value).strip()
+    except ValueError as error:
+        raise tk.Invalid(tk._(str(error))) from None
     if len(text) > 4000:
         raise tk.Invalid(tk._("Must be at most 4000 characters"))
     return text
@@ -97,4 +132,6 @@ def all_validators() -> dict[str, Any]:
         "splpdepok_domain": splpdepok_domain,
         "splpdepok_text": splpdepok_text,
         "splpdepok_note": splpdepok_note,
+        "splpdepok_id": splpdepok_id,
+        "splpdepok_strict_text": splpdepok_strict_text,
     }

@@ -16,41 +16,49 @@ DRAFT, SUBMITTED, RETURNED, APPROVED, REJECTED = (
     "draft", "submitted", "returned", "approved", "rejected")
 STATES = (DRAFT, SUBMITTED, RETURNED, APPROVED, REJECTED)
 EDITABLE = (DRAFT, RETURNED)
-REVIEW_TRANSITIONS = ("approve", "return", "reject")
 # Transitions that do not restart the SOP clock (editing a draft is still the same step).
 CLOCK_NEUTRAL = ("update",)
 
-# (kind, prepare step, submit step, review step, provision step, who prepares, who reviews)
+# Who may carry out a transition (``performers``), read by the auth functions:
+# APPLICANT is the registration's creator; REVIEWER the walidata; IPPD_ADMIN the admin of the
+# registration's own IPPD. Nobody reviews a registration they created or that names them.
+BY_APPLICANT = (APPLICANT,)
+# (kind, prepare step, submit step, review step, provision step, who prepares, who reviews,
+#  who may review)
 _ROWS = (
-    ("ippd", 1, 2, 3, 4, APPLICANT, REVIEWER),
-    ("ippd_admin", 5, 5, 6, 6, APPLICANT, REVIEWER),
-    ("lid", 7, 8, 9, 10, IPPD_ADMIN, IPPD_ADMIN),
+    ("ippd", 1, 2, 3, 4, APPLICANT, REVIEWER, (REVIEWER,)),
+    ("ippd_admin", 5, 5, 6, 6, APPLICANT, REVIEWER, (REVIEWER,)),
+    # SOP step 9 is the IPPD admin's; the walidata reviews when the admin cannot (its own
+    # application, or one naming it)
+    ("lid", 7, 8, 9, 10, IPPD_ADMIN, IPPD_ADMIN, (IPPD_ADMIN, REVIEWER)),
 )
 
 
 def _rows() -> list[Transition]:
     rows: list[Transition] = []
-    for kind, prepare, submit, review, provision, preparer, reviewer in _ROWS:
+    for kind, prepare, submit, review, provision, preparer, reviewer, may in _ROWS:
         submitter = LID_OPERATOR if kind == "lid" else APPLICANT
+        mine = BY_APPLICANT
         rows += [
             Transition("create", NEW, DRAFT, prepare, preparer, kind,
-                       label="Registration prepared (draft)"),
+                       label="Registration prepared (draft)", performers=mine),
             Transition("update", DRAFT, DRAFT, prepare, preparer, kind,
-                       label="Draft edited"),
+                       label="Draft edited", performers=mine),
             Transition("submit", DRAFT, SUBMITTED, submit, submitter, kind,
-                       label="Submitted with the assessment document"),
+                       label="Submitted with the assessment document", performers=mine),
             Transition("approve", SUBMITTED, APPROVED, review, reviewer, kind,
-                       label="Requirements complete: approved"),
+                       label="Requirements complete: approved", performers=may),
             Transition("approve:provision", APPROVED, APPROVED, provision, SYSTEM, kind,
                        automatic=True, label="Account, organization and membership created"),
             Transition("return", SUBMITTED, RETURNED, review, reviewer, kind,
-                       note_required=True, label="Incomplete: returned to the applicant"),
+                       note_required=True, label="Incomplete: returned to the applicant",
+                       performers=may),
             Transition("update", RETURNED, RETURNED, submit, submitter, kind,
-                       label="Returned registration edited"),
+                       label="Returned registration edited", performers=mine),
             Transition("submit", RETURNED, SUBMITTED, submit, submitter, kind,
-                       label="Resubmitted (back to the submission step)"),
+                       label="Resubmitted (back to the submission step)", performers=mine),
             Transition("reject", SUBMITTED, REJECTED, review, reviewer, kind,
-                       note_required=True, label="Rejected"),
+                       note_required=True, label="Rejected", performers=may),
         ]
         if kind == "ippd_admin":
             rows.append(Transition(
@@ -60,6 +68,9 @@ def _rows() -> list[Transition]:
 
 
 MACHINE = Machine(SUBJECT, STATES, _rows())
+# Review transitions: every one the applicant may not carry out itself (from the table).
+REVIEW_TRANSITIONS = tuple(dict.fromkeys(
+    t.name for t in MACHINE.transitions if not t.automatic and APPLICANT not in t.may))
 
 
 def review_step(kind: str) -> int:

@@ -37,6 +37,8 @@ def trace_lines(all_machines: list[Machine]) -> list[str]:
                 source = t.source or "(new)"
                 extra = " [note required]" if t.note_required else ""
                 extra += " [automatic]" if t.automatic else ""
+                if t.performers:
+                    extra += " [may: " + " or ".join(ACTOR_LABELS[r] for r in t.may) + "]"
                 lines.append(f"          {machine.subject_type}/{t.variant or '*'}: "
                              f"{t.name}: {source} -> {t.target} by {ACTOR_LABELS[t.actor]}"
                              f"{extra}")

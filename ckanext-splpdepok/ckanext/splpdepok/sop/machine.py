@@ -33,6 +33,12 @@ class Transition:
     note_required: bool = False
     automatic: bool = False  # follows another transition in the same action (no caller)
     label: str = ""
+    # Who may carry it out (role keys the capability's auth functions resolve); empty: ``actor``.
+    performers: tuple[str, ...] = ()
+
+    @property
+    def may(self) -> tuple[str, ...]:
+        return self.performers or (self.actor,)
 
 
 class Machine:
@@ -66,6 +72,14 @@ class Machine:
         return [t for t in self.transitions
                 if t.automatic and t.source == transition.target and t.variant in ("", variant)
                 and t.name.startswith(transition.name + ":")]
+
+    def performers(self, name: str, variant: str = "") -> tuple[str, ...]:
+        """Every role that may carry out ``name`` for ``variant``, whatever the current state."""
+        roles: list[str] = []
+        for t in self.transitions:
+            if t.name == name and t.variant in ("", variant) and not t.automatic:
+                roles += [r for r in t.may if r not in roles]
+        return tuple(roles)
 
     def steps_covered(self) -> set[int]:
         return {t.step for t in self.transitions}

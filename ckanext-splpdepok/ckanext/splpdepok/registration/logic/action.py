@@ -12,17 +12,24 @@ import uuid
 from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context, ErrorDict
 from ckanext.splpdepok.notify.mail import Message, add_notice, send
 from ckanext.splpdepok.registration import documents, messages, provision, schema
+from ckanext.splpdepok.registration.applications import (
+    bind_organization,
+    field_errors,
+    order_errors,
+)
 from ckanext.splpdepok.registration.logic import queries
 from ckanext.splpdepok.registration.model import Ippd, Registration
 from ckanext.splpdepok.registration.workflow import EDITABLE, MACHINE, SUBJECT, SUBMITTED
 from ckanext.splpdepok.sop import events
 from ckanext.splpdepok.sop.machine import NEW, Transition, TransitionError
 
-FIELDS = ("ippd_domain", "ippd_name", "username", "full_name", "email", "work_unit", "phone")
+FIELDS = ("ippd_domain", "ippd_name", "username", "full_name", "email", "phone")
+ORG_FIELDS = ("organization", "new_organization")
 
 
 class Conflict(tk.ValidationError):
@@ -46,36 +53,19 @@ def _commit(context: Context) -> None:
         model.repo.commit()
 
 
-def _deliver(context: Context, outbox: list[Message]) -> None:
-    """Mails leave only once the transition is committed (never for a rolled-back change)."""
+def _deliver(context: Context, outbox: list[Message]) -> dict[str, int]:
+    """Mails leave only once the transition is committed (never for a rolled-back change).
+
+    Returns how many went out, failed, or wait in the caller's outbox (``defer_commit``): the
+    pages tell the reviewer the truth about the mail.
+    """
+    mailable = [m for m in outbox if m.recipient.email]
     if context.get("defer_commit"):
         # the outbox is our own key, unknown to ckan.types.Context
         cast(dict[str, Any], context).setdefault("splpdepok_outbox", []).extend(outbox)
-        return
-    for message in outbox:
-        send(message)
-
-
-def order_errors(kind: str, domain: str) -> dict[str, list[str]]:
-    """The SOP's order of kinds: IPPD, then its admin, then LID operators."""
-    ippd = Ippd.by_domain(domain) if domain else None
-    if kind == "ippd" and ippd is not None:
-        return {"ippd_domain": [tk._("An IPPD with this domain is already registered")]}
-    if kind in ("ippd_admin", "lid") and ippd is None:
-        return {"ippd_domain": [tk._(
-            "No approved IPPD registration for this domain: the IPPD must be registered "
-            "and approved first")]}
-    if kind == "lid" and ippd is not None and not ippd.has_active_admin():
-        return {"ippd_domain": [tk._(
-            "This IPPD has no active admin yet: its admin registration must be approved and "
-            "the admin account activated first")]}
-    return {}
-
-
-def _field_errors(reg_kind: str, data: dict[str, Any]) -> dict[str, list[str]]:
-    if reg_kind != "lid" and not data.get("ippd_name"):
-        return {"ippd_name": [tk._("Missing value")]}
-    return {}
+        return {"sent": 0, "failed": 0, "queued": len(mailable)}
+    sent = sum(1 for message in mailable if send(message))
+    return {"sent": sent, "failed": len(mailable) - sent, "queued": 0}
 
 
 def _record(reg: Registration, transition: Transition, user: model.User, note: str = "",
@@ -104,8 +94,13 @@ def registration_create(context: Context, data_dict: dict[str, Any]) -> dict[str
     """Prepare a registration (SOP step 1, 5 or 7), as a draft.
 
     :param kind: ``ippd``, ``ippd_admin`` or ``lid``
-    :param ippd_domain, ippd_name, username, full_name, email, work_unit, phone: the SOP's fields
+    :param ippd_domain, ippd_name, username, full_name, email, phone: the SOP's fields
         (``ippd_name`` is taken from the IPPD for ``lid``)
+    :param organization: ``ippd`` only: id or name of the applicant's organization (OPD), one
+        of the portal's organizations (not the walidata's); admin and LID registrations are
+        bound to their IPPD's organization
+    :param new_organization: ``ippd`` only, instead of ``organization``: the title of a new
+        organization, created when the registration is approved
     :param letter_upload, kajian_upload: the registration letter and the kajian document
         (PDF, DOCX or ODT; multipart upload)
     """
@@ -113,14 +108,19 @@ def registration_create(context: Context, data_dict: dict[str, Any]) -> dict[str
     user = _actor(context)
     data_dict, errors, uploads = _validated(context, data_dict, schema.create_schema())
     kind = data_dict.get("kind", "")
+    org_id = new_org = None
     if not errors:
-        errors.update(_field_errors(kind, data_dict))
+        errors.update(field_errors(kind, data_dict))
         errors.update(order_errors(kind, data_dict["ippd_domain"]))
+    if not errors:
+        org_id, new_org, org_errors = bind_organization(kind, data_dict["ippd_domain"], data_dict)
+        errors.update(org_errors)
     if errors:
         raise tk.ValidationError(cast(ErrorDict, errors))
     now = dt.datetime.utcnow()
     reg = Registration(id=str(uuid.uuid4()), kind=kind, status="draft", version=1,
                        creator_user_id=user.id, created=now, modified=now,
+                       requested_organization_id=org_id, new_organization_title=new_org,
                        **{f: data_dict.get(f) or "" for f in FIELDS})
     if kind == "lid":
         ippd = Ippd.by_domain(reg.ippd_domain)
@@ -163,8 +163,9 @@ def registration_update(context: Context, data_dict: dict[str, Any]) -> dict[str
 
     :param id: the registration
     :param version: optional, the version you edited (conflict when it changed)
-    :param ippd_domain, ippd_name, username, full_name, email, work_unit, phone,
-        letter_upload, kajian_upload: as for create
+    :param ippd_domain, ippd_name, username, full_name, email, phone, organization,
+        new_organization, letter_upload, kajian_upload: as for create (giving
+        ``organization`` or ``new_organization`` replaces the previous choice)
     """
     tk.check_access("splpdepok_registration_update", context, data_dict)
     user = _actor(context)
@@ -175,9 +176,15 @@ def registration_update(context: Context, data_dict: dict[str, Any]) -> dict[str
     changed = [f for f in FIELDS if f in data_dict and data_dict[f] != getattr(reg, f)]
     for field in changed:
         setattr(reg, field, data_dict[field] or "")
-    errors = _field_errors(reg.kind, {"ippd_name": reg.ippd_name})
+    errors = field_errors(reg.kind, {"ippd_name": reg.ippd_name})
     if "ippd_domain" in changed:
         errors.update(order_errors(reg.kind, reg.ippd_domain))
+    if not errors and (reg.kind != "ippd" or any(f in data_dict for f in ORG_FIELDS)):
+        org_id, new_org, org_errors = bind_organization(reg.kind, reg.ippd_domain, data_dict)
+        errors.update(org_errors)
+        if (org_id, new_org) != (reg.requested_organization_id, reg.new_organization_title):
+            reg.requested_organization_id, reg.new_organization_title = org_id, new_org
+            changed.append("organization")
     if errors:
         model.Session.rollback()
         raise tk.ValidationError(cast(ErrorDict, errors))
@@ -217,8 +224,29 @@ def registration_submit(context: Context, data_dict: dict[str, Any]) -> dict[str
     for message in outbox:
         add_notice(message)
     _commit(context)
-    _deliver(context, outbox)
-    return queries.registration_dict(reg, user)
+    mail = _deliver(context, outbox)
+    return dict(queries.registration_dict(reg, user), mail=mail)
+
+
+def _lock_domain(domain: str) -> None:
+    """Serialises approvals of IPPD registrations for one domain (transaction-scoped lock):
+    the second waits, then finds the IPPD the first created and gets a conflict."""
+    model.Session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                          {"key": f"splpdepok-ippd:{domain}"})
+
+
+def _approval_plan(reg: Registration, data_dict: dict[str, Any]) -> provision.Plan:
+    """The plan made under the lock; refused when blocked or not the one the reviewer saw."""
+    chosen = provision.plan(reg)
+    if chosen.blocked:
+        model.Session.rollback()
+        raise Conflict("; ".join(tk._(b) for b in chosen.blocked))
+    expected = data_dict.get("plan")
+    if expected is not None and expected != chosen.fingerprint:
+        model.Session.rollback()
+        raise Conflict(tk._("What approval will do has changed since you opened the page. "
+                            "Reload it, check the new plan and confirm again."))
+    return chosen
 
 
 def _decide(context: Context, data_dict: dict[str, Any], name: str) -> dict[str, Any]:
@@ -232,25 +260,34 @@ def _decide(context: Context, data_dict: dict[str, Any], name: str) -> dict[str,
         raise tk.ValidationError({"note": [tk._("A note is required to return or reject")]})
     now = dt.datetime.utcnow()
     outbox: list[Message] = []
+    chosen: provision.Plan | None = None
     if name == "approve":
+        if reg.kind == "ippd":
+            _lock_domain(reg.ippd_domain)
         errors = order_errors(reg.kind, reg.ippd_domain)
         if errors:
             model.Session.rollback()
             raise tk.ValidationError(cast(ErrorDict, errors))
+        chosen = _approval_plan(reg, data_dict)
     reg.status, reg.decided, reg.last_note = transition.target, now, note
     _bump(reg, now)
     _record(reg, transition, user, note=note)
-    if name == "approve":
-        outcome = provision.provision(reg, site_user)
+    if chosen is not None:
+        outcome = provision.provision(reg, chosen, site_user)
         for follow in MACHINE.following(transition, reg.kind):
             _record(reg, follow, user, data=outcome.as_event_data())
         outbox += messages.on_account(reg, outcome)
     outbox += messages.on_decision(reg, name, note)
     for message in outbox:
         add_notice(message)
-    _commit(context)
-    _deliver(context, outbox)
-    return queries.registration_dict(reg, user)
+    try:
+        _commit(context)
+    except sa.exc.IntegrityError:  # the database's own guard (one IPPD per domain)
+        model.Session.rollback()
+        raise Conflict(tk._("Another approval for this IPPD domain went through first. "
+                            "Reload the registration.")) from None
+    mail = _deliver(context, outbox)
+    return dict(queries.registration_dict(reg, user), mail=mail)
 
 
 @tk.validate(schema.transition_schema)
@@ -261,6 +298,9 @@ def registration_approve(context: Context, data_dict: dict[str, Any]) -> dict[st
     :param id: the registration
     :param note: optional
     :param version: optional expected version
+    :param plan: optional fingerprint of the plan the reviewer confirmed
+        (``splpdepok_registration_plan``); 409 when approval would now do something else
+    :returns: the registration, with ``mail``: how many notifications were sent / failed
     """
     return _decide(context, data_dict, "approve")
 

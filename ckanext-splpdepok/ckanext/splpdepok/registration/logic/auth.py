@@ -1,4 +1,10 @@
-"""Auth functions of the registration actions (sysadmins pass through CKAN's own bypass)."""
+"""Auth functions of the registration actions.
+
+Who may carry out a transition comes from the transition table (``roles.may_perform`` reads
+``workflow.MACHINE``). The review functions are ``auth_sysadmins_check``: CKAN's sysadmin bypass
+does not apply, so separation of duties holds for sysadmins too (nobody reviews a registration
+they created or that names them). The others let sysadmins pass as CKAN does.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -34,27 +40,32 @@ def registration_create(context: Context, data_dict: dict[str, Any]) -> Result:
     return {"success": True}
 
 
-def _applicant_only(context: Context, data_dict: dict[str, Any]) -> Result:
+def _transition(name: str) -> Any:
+    def auth(context: Context, data_dict: dict[str, Any]) -> Result:
+        reg = _registration(data_dict)
+        if reg is None:
+            return _deny("Registration not found")
+        allowed, reason = roles.may_perform(_user(context), reg, name)
+        return {"success": True} if allowed else _deny(reason)
+
+    auth.__name__ = f"registration_{name}"
+    auth.__doc__ = f"Who may {name} a registration: the transition table, per kind."
+    return auth
+
+
+registration_update = _transition("update")
+registration_submit = _transition("submit")
+registration_approve = tk.auth_sysadmins_check(_transition("approve"))
+registration_return = tk.auth_sysadmins_check(_transition("return"))
+registration_reject = tk.auth_sysadmins_check(_transition("reject"))
+
+
+def registration_plan(context: Context, data_dict: dict[str, Any]) -> Result:
+    """What approval would do names existing accounts: reviewers of this registration only."""
     user, reg = _user(context), _registration(data_dict)
-    if user is None or reg is None or reg.creator_user_id != user.id:
-        return _deny("Only the applicant may change or submit this registration")
+    if reg is None or not roles.is_reviewer_of_kind(user, reg):
+        return _deny("Only reviewers may see what approval will do")
     return {"success": True}
-
-
-registration_update = _applicant_only
-registration_submit = _applicant_only
-
-
-def _reviewer_only(context: Context, data_dict: dict[str, Any]) -> Result:
-    user, reg = _user(context), _registration(data_dict)
-    if reg is None or not roles.can_review(user, reg):
-        return _deny("Only the walidata (or, for LID operators, the IPPD admin) may review")
-    return {"success": True}
-
-
-registration_approve = _reviewer_only
-registration_return = _reviewer_only
-registration_reject = _reviewer_only
 
 
 def registration_show(context: Context, data_dict: dict[str, Any]) -> Result:
@@ -100,6 +111,7 @@ def auth_functions() -> dict[str, Any]:
         "splpdepok_registration_return": registration_return,
         "splpdepok_registration_reject": registration_reject,
         "splpdepok_registration_show": registration_show,
+        "splpdepok_registration_plan": registration_plan,
         "splpdepok_registration_list": registration_list,
         "splpdepok_registration_review_queue": registration_review_queue,
         "splpdepok_sla_report": sla_report,

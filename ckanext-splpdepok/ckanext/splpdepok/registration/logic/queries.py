@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
-from ckanext.splpdepok.registration import roles, schema
+from ckanext.splpdepok.registration import provision, roles, schema
 from ckanext.splpdepok.registration.model import Registration, registrations_table
 from ckanext.splpdepok.registration.workflow import MACHINE, SUBJECT, SUBMITTED, review_step
 from ckanext.splpdepok.sop import events, sla, standards
@@ -28,18 +28,28 @@ def age(reg: Registration, now: dt.datetime | None = None) -> dict[str, Any]:
 
 def registration_dict(reg: Registration, user: model.User | None, *,
                       with_events: bool = False) -> dict[str, Any]:
-    data = reg.dictize(personal=roles.can_view(user, reg))
+    """The registration as ``user`` may see it: the account approval linked and the provisioning
+    details of the history only for its reviewers (never for the applicant)."""
+    reviewer = roles.is_reviewer_of_kind(user, reg)
+    data = reg.dictize(personal=roles.can_view(user, reg), reviewer=reviewer)
     data.update(age(reg))
-    reviewer = roles.can_review(user, reg)
-    applicant = user is not None and user.id == reg.creator_user_id
-    data["actions"] = [
-        name for name in MACHINE.allowed(reg.status, reg.kind)
-        if (name in ("update", "submit") and applicant)
-        or (name in ("approve", "return", "reject") and reviewer)
-    ]
+    data["actions"] = [name for name in MACHINE.allowed(reg.status, reg.kind)
+                       if roles.may_perform(user, reg, name)[0]]
+    # a reviewer who may not review this one (separation of duties) is told why
+    refusal = ""
+    if reviewer and reg.status == SUBMITTED and not data["actions"]:
+        refusal = tk._(roles.may_perform(user, reg, "approve")[1])
+    data["review_refusal"] = refusal
     if with_events:
-        data["events"] = [e.dictize() for e in events.for_subject(SUBJECT, reg.id)]
+        data["events"] = [_event(e.dictize(), reviewer)
+                          for e in events.for_subject(SUBJECT, reg.id)]
     return data
+
+
+def _event(event: dict[str, Any], reviewer: bool) -> dict[str, Any]:
+    if not reviewer:
+        event["data"] = {}
+    return event
 
 
 @tk.side_effect_free
@@ -84,8 +94,8 @@ def registration_list(context: Context, data_dict: dict[str, Any]) -> dict[str, 
     :param kind: optional filter (``ippd``, ``ippd_admin``, ``lid``)
     :param status: optional filter (draft, submitted, returned, approved, rejected)
     :param overdue: optional; true: only submitted ones past their review standard
-    :param work_unit: optional filter (substring, case-insensitive)
-    :param text: optional search in domain, IPPD name, user name, full name, work unit
+    :param organization: optional filter: id of the organization the application names
+    :param text: optional search in domain, IPPD name, user name, full name, new organization
     :param mine: optional; true: only the caller's own applications
     :param limit: page size (1-100, default 20); :param offset: default 0
     :returns: ``{"count": n, "results": [...]}``
@@ -98,12 +108,13 @@ def registration_list(context: Context, data_dict: dict[str, Any]) -> dict[str, 
     for field in ("kind", "status"):
         if data_dict.get(field):
             query = query.filter(getattr(Registration, field) == data_dict[field])
-    if data_dict.get("work_unit"):
-        query = query.filter(registrations_table.c.work_unit.ilike(_like(data_dict["work_unit"])))
+    if data_dict.get("organization"):
+        query = query.filter(
+            registrations_table.c.requested_organization_id == data_dict["organization"])
     if data_dict.get("text"):
         pattern = _like(data_dict["text"])
         query = query.filter(sa.or_(*(getattr(Registration, f).ilike(pattern) for f in (
-            "ippd_domain", "ippd_name", "username", "full_name", "work_unit"))))
+            "ippd_domain", "ippd_name", "username", "full_name", "new_organization_title"))))
     query = query.order_by(registrations_table.c.created.desc(), Registration.id)
     limit, offset = data_dict["limit"], data_dict["offset"]
     if data_dict.get("overdue"):
@@ -134,3 +145,23 @@ def sla_report(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
         "within_standard": r.within_standard,
         "share_within": None if r.share_within is None else round(r.share_within, 3),
     } for r in rows]}
+
+
+@tk.side_effect_free
+@tk.validate(schema.show_schema)
+def registration_plan(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """What approving the registration would do now, for its reviewers only: the user created
+    or linked (which existing account), the organization created or linked, the role granted,
+    or why it cannot be approved; ``fingerprint`` goes with the approval.
+
+    :param id: the registration
+    """
+    tk.check_access("splpdepok_registration_plan", context, data_dict)
+    reg = Registration.get(data_dict["id"])
+    if reg is None:
+        raise tk.ObjectNotFound(tk._("Registration not found"))
+    result = provision.plan(reg).dictize()
+    user = roles.user_obj(context.get("user"))
+    result["may_approve"], reason = roles.may_perform(user, reg, "approve")
+    result["refusal"] = tk._(reason) if reason else ""
+    return result

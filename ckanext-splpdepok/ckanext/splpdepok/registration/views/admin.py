@@ -14,6 +14,7 @@ from flask import Blueprint, Response
 blueprint = Blueprint("splpdepok_registration_admin", __name__,
                       url_prefix="/ckan-admin/pendaftaran")
 PAGE = 20
+CONFIRMED = ("approve", "reject")  # decisions asked to be confirmed on a second page
 
 
 def _guard(auth: str = "splpdepok_registration_review_queue") -> Any:
@@ -34,9 +35,8 @@ def _filters() -> dict[str, Any]:
     status = args.get("status", "submitted")
     if status in STATES:
         filters["status"] = status
-    for key in ("work_unit", "text"):
-        if args.get(key, "").strip():
-            filters[key] = args[key].strip()[:200]
+    if args.get("text", "").strip():
+        filters["text"] = args["text"].strip()[:200]
     if args.get("overdue"):
         filters["overdue"] = True
     return filters
@@ -50,7 +50,7 @@ def queue() -> Any:
         return denied
     filters = _filters()
     try:
-        page = max(1, int(tk.request.args.get("page", 1)))
+        page = min(max(1, int(tk.request.args.get("page", 1))), 10**6)
     except ValueError:
         page = 1
     try:
@@ -66,16 +66,63 @@ def queue() -> Any:
     })
 
 
+def _registration_and_plan(id: str) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    try:
+        reg = tk.get_action("splpdepok_registration_show")(context(), {"id": id})
+        plan = (tk.get_action("splpdepok_registration_plan")(context(), {"id": id})
+                if reg["status"] == "submitted" else None)
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return None
+    return reg, plan
+
+
 @blueprint.route("/<id>")
 def read(id: str) -> Any:
     denied = _guard()
     if denied is not None:
         return denied
-    try:
-        reg = tk.get_action("splpdepok_registration_show")(context(), {"id": id})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
+    found = _registration_and_plan(id)
+    if found is None:
         return tk.abort(404, tk._("Registration not found"))
-    return tk.render("splpdepok/registration/admin/read.html", {"registration": reg})
+    return tk.render("splpdepok/registration/admin/read.html",
+                     {"registration": found[0], "plan": found[1]})
+
+
+def _decision_data(id: str) -> dict[str, Any]:
+    form = tk.request.form
+    data: dict[str, Any] = {"id": id, "note": form.get("note", "")}
+    if form.get("version", "").isdigit() and len(form["version"]) < 10:
+        data["version"] = int(form["version"])
+    if form.get("plan"):
+        data["plan"] = form["plan"]
+    return data
+
+
+def _confirm(id: str, decision: str, data: dict[str, Any]) -> Any:
+    """The confirmation step (no JavaScript needed): what the decision will do, then a second
+    form that posts ``confirmed`` and the plan's fingerprint."""
+    try:
+        tk.check_access(f"splpdepok_registration_{decision}", context(), {"id": id})
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error) or tk._("Not authorized to review this registration"))
+    found = _registration_and_plan(id)
+    if found is None:
+        return tk.abort(404, tk._("Registration not found"))
+    if decision == "reject" and not data["note"].strip():  # say so before asking to confirm
+        tk.h.flash_error(tk._("A note is required to return or reject"))
+        return tk.redirect_to("splpdepok_registration_admin.read", id=id)
+    return tk.render("splpdepok/registration/admin/confirm.html", {
+        "registration": found[0], "plan": found[1], "decision": decision, "data": data})
+
+
+def _mail_text(mail: dict[str, int]) -> str:
+    if mail.get("failed"):
+        return tk._("%(failed)d of %(total)d notification e-mails could NOT be sent: tell the "
+                    "people concerned yourself.") % {
+            "failed": mail["failed"], "total": mail["failed"] + mail.get("sent", 0)}
+    if mail.get("sent"):
+        return tk._("Notification e-mails sent: %(sent)d.") % {"sent": mail["sent"]}
+    return tk._("No notification e-mail was sent.")
 
 
 @blueprint.route("/<id>/<decision>", methods=["POST"])
@@ -84,25 +131,27 @@ def decide(id: str, decision: str) -> Any:
         return tk.abort(404)
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login")
-    data: dict[str, Any] = {"id": id, "note": tk.request.form.get("note", "")}
-    if tk.request.form.get("version", "").isdigit():
-        data["version"] = int(tk.request.form["version"])
+    data = _decision_data(id)
+    if decision in CONFIRMED and tk.request.form.get("confirmed") != "1":
+        return _confirm(id, decision, data)
     try:
-        tk.get_action(f"splpdepok_registration_{decision}")(context(), data)
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the walidata (or, for LID operators, the IPPD admin) "
-                                  "may review"))
+        result = tk.get_action(f"splpdepok_registration_{decision}")(context(), data)
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error) or tk._("Not authorized to review this registration"))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Registration not found"))
     except tk.ValidationError as error:
         for messages in error_messages(error).values():
             tk.h.flash_error("; ".join(messages))
     else:
-        tk.h.flash_success({
-            "approve": tk._("Registration approved; accounts and notifications done"),
-            "return": tk._("Registration returned to the applicant"),
-            "reject": tk._("Registration rejected"),
-        }[decision])
+        done = {
+            "approve": tk._("Registration approved: account, organization and role set up."),
+            "return": tk._("Registration returned to the applicant."),
+            "reject": tk._("Registration rejected."),
+        }[decision]
+        mail = result.get("mail") or {}
+        flash = tk.h.flash_error if mail.get("failed") else tk.h.flash_success
+        flash(f"{done} {_mail_text(mail)}")
     return tk.redirect_to("splpdepok_registration_admin.read", id=id)
 
 

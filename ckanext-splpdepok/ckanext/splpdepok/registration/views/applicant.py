@@ -56,7 +56,7 @@ def read(id: str) -> Any:
         return _login_first()
     try:
         reg = tk.get_action("splpdepok_registration_show")(context(), {"id": id})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
         return tk.abort(404, tk._("Registration not found"))
     return tk.render("splpdepok/registration/read.html", {"registration": reg})
 
@@ -67,7 +67,7 @@ def edit(id: str) -> Any:
         return _login_first()
     try:
         reg = tk.get_action("splpdepok_registration_show")(context(), {"id": id})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
         return tk.abort(404, tk._("Registration not found"))
     if "update" not in reg["actions"]:
         return tk.abort(403, tk._("This registration can no longer be edited"))

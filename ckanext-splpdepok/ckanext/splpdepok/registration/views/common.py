@@ -11,7 +11,7 @@ from ckanext.splpdepok.registration.model import Document
 from flask import send_file
 
 FORM_FIELDS = ("kind", "ippd_domain", "ippd_name", "username", "full_name", "email",
-               "work_unit", "phone", "note", "version")
+               "organization", "new_organization", "phone", "note", "version")
 
 
 def context() -> Context:
@@ -26,7 +26,7 @@ def form_data() -> dict[str, Any]:
                             if k in FORM_FIELDS and v != ""}
     if "version" in data:
         try:
-            data["version"] = int(data["version"])
+            data["version"] = int(data["version"][:10])
         except ValueError:
             data.pop("version")
     for field in documents.UPLOAD_FIELDS.values():

@@ -3,18 +3,15 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
-from ckanext.splpdepok import config
+from ckanext.splpdepok.registration import roles
 
 
 def is_walidata(user: str | None) -> bool:
-    if not user:
-        return False
-    if authz.is_sysadmin(user):
-        return True
-    return authz.users_role_for_group_or_org(config.walidata_organization(), user) == "admin"
+    """The one walidata rule (``registration.roles.is_walidata``): active sysadmins and active
+    admins of the active walidata organization."""
+    return roles.is_walidata(roles.user_obj(user))
 
 
 def sync_manage(context: Context, data_dict: DataDict) -> AuthResult:

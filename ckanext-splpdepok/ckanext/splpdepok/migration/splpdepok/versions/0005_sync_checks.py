@@ -2,7 +2,7 @@
 form (plain CKAN or data.go.id's proxy) and the Jabar region.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
