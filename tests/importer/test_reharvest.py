@@ -4,7 +4,6 @@ the address (a switchable proxy standing in for DNS) moves to this portal; the n
 updates the same national records, matched by id: nothing is duplicated."""
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,20 +12,16 @@ from ckan.tests.helpers import call_action
 
 from tests.importer.support import PORTAL_MARKS, Proxy, import_params, run_action
 from tests.schema.plugin_config import PRESETS, PROFILES, SCHEMA
+from tests.support.harvester import start_harvester
 from tests.support.live_server import LiveServer, portal_plugins, portal_settings
-from tests.support.remote_ckan import RemoteCkan, start_remote
+from tests.support.remote_ckan import RemoteCkan
 
 pytestmark = PORTAL_MARKS
 
 
 @pytest.fixture(scope="module")
 def national() -> Iterator[RemoteCkan]:
-    port = os.environ.get("SPLPDEPOK_REDIS_PORT", "63799")
-    redis_db = os.environ.get("CKAN_REDIS_URL", "redis://x/7").rsplit("/", 1)[-1]
-    remote = start_remote("national", ["splpdepok_search", "harvest", "ckan_harvester"], {
-        "ckan.site_id": "splpdepok-national", "ckan.harvest.mq.type": "redis",
-        "ckan.harvest.mq.hostname": "127.0.0.1", "ckan.harvest.mq.port": port,
-        "ckan.harvest.mq.redis_db": redis_db}, db_suffix="national")
+    remote = start_harvester("national")
     yield remote
     remote.server.stop()
 

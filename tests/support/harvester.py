@@ -1,6 +1,5 @@
 """Harvester peers: real CKANs on loopback running ckanext-harvest's CKAN harvester, the way the
-national portal pulls a city (``../shared``'s domain notes, "How the national side really reaches
-a city portal"), plus a DCAT-JSON reader written from the national converter's key list.
+national portal pulls a city (ckanext-harvest's stock CKAN harvester, empty config), plus a DCAT-JSON reader written from the national converter's key list.
 
 Two set-ups::
 

@@ -1,8 +1,8 @@
 """The WSO2 API Manager publisher REST API v4 contract (OpenAPI 3.0.1, ~665 KB), loaded once
 per test process, and the checks the SPLP double runs with it on every exchange.
 
-Found at ``$SPLPDEPOK_SPLP_CONTRACT``, else ``tests/lid/contract/``, else the shared reference
-folder. The contract's server is ``https://apis.wso2.com/api/am/publisher/v4``: the double
+Vendored in ``tests/lid/contract/`` (source and licence in its README); ``$SPLPDEPOK_SPLP_CONTRACT``
+may point at another copy. The contract's server is ``https://apis.wso2.com/api/am/publisher/v4``: the double
 serves the same path on 127.0.0.1, and requests are validated as if sent to that origin.
 """
 from __future__ import annotations
@@ -25,11 +25,7 @@ from werkzeug.wrappers import Request, Response
 
 FILE_NAME = "wso2-apim-publisher-api-v4.yaml"
 ROOT = Path(__file__).resolve().parent.parent.parent
-CANDIDATES = (
-    ROOT / "tests" / "lid" / "contract" / FILE_NAME,
-    ROOT.parent / "shared" / "reference" / FILE_NAME,  # ../shared beside the checkout (CI)
-    Path("/work/shared/reference") / FILE_NAME,
-)
+VENDORED = ROOT / "tests" / "lid" / "contract" / FILE_NAME
 # Statuses the contract leaves out but WSO2's auth, throttling and error handlers return on
 # every operation (their body is still the contract's Error object), and 409 from createAPI
 # on a duplicate context/name, which WSO2 4.x returns although the contract lists 400/415.
@@ -41,10 +37,7 @@ def contract_path() -> Path:
     configured = os.environ.get("SPLPDEPOK_SPLP_CONTRACT")
     if configured:
         return Path(configured)
-    for candidate in CANDIDATES:
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError(f"{FILE_NAME} not found; set SPLPDEPOK_SPLP_CONTRACT")
+    return VENDORED
 
 
 class Contract:

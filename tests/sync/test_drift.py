@@ -22,8 +22,9 @@ from ckan.tests import factories, helpers
 from sqlalchemy.engine import make_url
 
 from tests.schema.plugin_config import SDI_SCHEMA_MARKS, national_fields, resources
+from tests.support.harvester import start_harvester
 from tests.support.live_server import live_server, portal_plugins, portal_settings  # noqa: F401
-from tests.support.remote_ckan import RemoteCkan, start_remote
+from tests.support.remote_ckan import RemoteCkan
 from tests.sync.catalog_doubles import ProxyForwarder
 
 pytestmark = [pytest.mark.interop, *SDI_SCHEMA_MARKS]
@@ -37,12 +38,7 @@ LIVE_SERVER_CONFIG = {k: v for k, v in portal_settings().items() if k != "ckan.p
 @pytest.fixture(scope="module")
 def harvester() -> Iterator[RemoteCkan]:
     """The national side: ckanext-harvest's CKAN harvester on a CKAN without scheming."""
-    port = os.environ.get("SPLPDEPOK_REDIS_PORT", "63799")
-    redis_db = os.environ.get("CKAN_REDIS_URL", "redis://x/7").rsplit("/", 1)[-1]
-    remote = start_remote("drift-harvester", ["splpdepok_search", "harvest", "ckan_harvester"], {
-        "ckan.site_id": "splpdepok-drift-harvester", "ckan.harvest.mq.type": "redis",
-        "ckan.harvest.mq.hostname": "127.0.0.1", "ckan.harvest.mq.port": port,
-        "ckan.harvest.mq.redis_db": redis_db}, db_suffix="drift")
+    remote = start_harvester("drift")
     yield remote
     remote.server.stop()
 

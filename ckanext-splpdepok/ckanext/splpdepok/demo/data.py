@@ -2,7 +2,7 @@
 
 Pure code: no CKAN context, so the shape of every dict can be checked without a database.
 Dataset dicts carry the Satu Data Indonesia (SDI) fields at the top level, under the names of
-the national schema (``shared/reference/sdi`` beside the checkout), so a scheming schema with
+the national schema (vendored in ``tests/sync/peers/sdi``), so a scheming schema with
 those fields stores them as they are.
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Who acts, in the SOP's columns (our reading, see shared/reference/sop.md).
+# Who acts, in the SOP's columns (our reading of the SOP's table).
 APPLICANT = "applicant"
 REVIEWER = "reviewer"
 IPPD_ADMIN = "ippd_admin"
