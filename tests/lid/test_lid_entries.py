@@ -6,7 +6,6 @@ from types import SimpleNamespace
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
-from ckan.tests import factories
 from ckanext.splpdepok.lid.model import Lid
 
 from tests.lid.conftest import call, lid_fields, operator_dataset

@@ -275,6 +275,13 @@ def sync_schema() -> Schema:
     }
 
 
+def check_schema() -> Schema:
+    return {
+        "id": [_v("not_empty"), _text(253)],
+        "background": [_v("default")(False), _v("splpdepok_bool")],
+    }
+
+
 def report_schema() -> Schema:
     return {
         "id": [_v("ignore_missing"), _text(253)],

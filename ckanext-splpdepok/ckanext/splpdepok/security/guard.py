@@ -1,11 +1,11 @@
 """What the request guard refuses with 400 before a view runs (hooks.py calls ``problem``).
 
-- any query or form parameter holding a NUL byte or a lone surrogate, or a query parameter
-  longer than ``MAX_ARG``;
+- a path part, or any query or form parameter, holding a NUL byte or a lone surrogate, or a
+  path part or query parameter longer than ``MAX_ARG``;
 - ``page`` that is not a whole number between 1 and ``MAX_PAGE`` (every page);
 - on the DCAT endpoints (``/catalog.*``, ``/dataset/<id>.<format>``, ``/dcat.json``), a
   ``modified_since`` that is not a date and a ``q``/``fq`` the search backend cannot parse:
-  ckanext-dcat does not catch those and would answer 500.
+  an unknown format: ckanext-dcat does not catch those and would answer 500.
 """
 from __future__ import annotations
 
@@ -54,8 +54,12 @@ def _bad_query(q: str | None, fq: str | None) -> str | None:
     return None
 
 
-def problem(endpoint: str, args: Mapping[str, Any], form: Mapping[str, Any]) -> str | None:
+def problem(endpoint: str, args: Mapping[str, Any], form: Mapping[str, Any],
+            view_args: Mapping[str, Any] | None = None) -> str | None:
     """A message saying what is wrong with the request's parameters, or None."""
+    for value in (view_args or {}).values():
+        if isinstance(value, str) and (bad_text(value) or len(value) > MAX_ARG):
+            return tk._("The address holds invalid characters")
     for key, value in _values(args) + _values(form):
         if bad_text(key) or (isinstance(value, str) and bad_text(value)):
             return tk._("Request parameters must not contain NUL bytes or invalid characters")
@@ -64,9 +68,15 @@ def problem(endpoint: str, args: Mapping[str, Any], form: Mapping[str, Any]) -> 
             return tk._("The request parameter %(key)s is too long") % {"key": key[:50]}
     page = args.get("page")
     if page is not None and page != "" and not (
-            re.fullmatch(r"\d{1,7}", page) and 1 <= int(page) <= MAX_PAGE):
+            re.fullmatch(r"[0-9]{1,7}", page) and 1 <= int(page) <= MAX_PAGE):
         return tk._("The page must be a whole number between 1 and %(max)s") % {"max": MAX_PAGE}
     if endpoint in DCAT_ENDPOINTS:
+        from ckanext.dcat.utils import CONTENT_TYPES
+
+        fmt = (view_args or {}).get("_format")
+        if fmt is not None and fmt not in CONTENT_TYPES:
+            return tk._("Unknown format; use one of: %(formats)s") % {
+                "formats": ", ".join(sorted(CONTENT_TYPES))}
         since = args.get("modified_since")
         if since and _bad_date(since):
             return tk._("modified_since must be a date in ISO-8601 format")

@@ -27,7 +27,8 @@ HEADERS = {
 
 @blueprint.before_app_request
 def splpdepok_guard_request() -> Any:
-    problem = guard.problem(request.endpoint or "", request.args, request.form)
+    problem = guard.problem(request.endpoint or "", request.args, request.form,
+                            request.view_args)
     if problem:
         return tk.abort(400, problem)
     return None

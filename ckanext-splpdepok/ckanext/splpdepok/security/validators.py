@@ -13,7 +13,7 @@ _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
 _TRUE = ("true", "1", "yes", "on", "y", "t")
 _FALSE = ("false", "0", "no", "off", "n", "f", "")
 MAX_DIGITS = 12
-_DIGITS = re.compile(r"\s*-?\d{1,12}\s*")
+_DIGITS = re.compile(r"\s*-?[0-9]{1,12}\s*")
 
 
 def bad_text(value: str) -> bool:

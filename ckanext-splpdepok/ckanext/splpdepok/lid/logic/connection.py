@@ -48,16 +48,21 @@ def lid_sync(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     return runner.execute_sync(run.id)
 
 
-@tk.validate(schema.id_schema)
+@tk.validate(schema.check_schema)
 def lid_check(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Check the connection of every synchronised LID of the plan (SOP step 16); success
     notifies the IPPD admin and the LID operators (17-18), failure goes back to step 15.
 
     :param id: the plan (id or IPPD domain)
+    :param background: optional boolean (default false): run it in the jobs worker (queue
+        ``splpdepok_lid``) and return ``{"queued": true}`` at once
     :returns: the check with per-LID results (gateway status and latency, problems)
     """
     plan = _plan(data_dict, "splpdepok_lid_check", context)
     user = _actor(context)
+    if data_dict["background"]:
+        return {"queued": True, "plan_id": plan.id,
+                "job_id": jobs.enqueue_check(plan.id, user.name)}
     check, outbox = checking.run_check(plan.id, user)
     if context.get("defer_commit"):
         # the outbox is our own key, unknown to ckan.types.Context

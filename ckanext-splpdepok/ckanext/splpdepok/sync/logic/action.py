@@ -123,14 +123,21 @@ def target_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
     return {"id": target.id, "deleted": True}
 
 
-@tk.validate(schema.id_schema)
+@tk.validate(schema.check_schema)
 def target_check(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Check reachability (DNS/TCP/TLS/HTTP), credentials, API version, organizations, latency.
 
-    :param id: id or name of the target. Returns the stored report.
+    :param id: id or name of the target.
+    :param background: optional boolean (default false): hand the check to the jobs worker
+        (queue ``splpdepok_sync``) and return ``{"queued": true}`` at once; the report is
+        stored when the worker has run it.
+    Returns the stored report (or the queued job).
     """
     tk.check_access("splpdepok_target_check", context, data_dict)
-    return checks.check_target(_target(data_dict["id"])).dictize()
+    target = _target(data_dict["id"])
+    if data_dict["background"]:
+        return {"queued": True, "target": target.name, "job_id": jobs.enqueue_check(target)}
+    return checks.check_target(target).dictize()
 
 
 @tk.validate(schema.run_schema)

@@ -200,6 +200,12 @@ def id_schema() -> Schema:
     return {"id": [v("not_empty"), _text(200)]}
 
 
+def check_schema() -> Schema:
+    v = tk.get_validator
+    return {"id": [v("not_empty"), _text(200)],
+            "background": [_factory("default")(False), v("splpdepok_bool")]}
+
+
 def run_schema() -> Schema:
     v = tk.get_validator
     return {
