@@ -122,6 +122,10 @@ def test_plan_steps_11_to_14_and_a_dry_run(
     steps = admin.locator(".splpdepok-plan-events tbody tr td:first-child").all_inner_texts()
     assert steps == ["11", "12", "13", "14"]
     admin.click("#step-dry_run")
+    expect(admin.locator("#splpdepok-run-pending")).to_be_visible()  # the worker runs it
+    portal.ckan("jobs", "worker", "splpdepok_lid", "--burst")
+    admin.reload()
+    expect(admin.locator("#splpdepok-run-pending")).to_have_count(0)
     expect(admin.locator(".splpdepok-dry-run")).to_contain_text("create, deploy, publish")
     assert splp.writes() == [] and any(r.operation == "getAllAPIs" for r in splp.requests)
     page_text: Any = admin.content()
