@@ -193,13 +193,3 @@ class TestDemoCatalog:
         found = warnings(g)
         _report("demo catalog", found)
 
-
-class TestDcatJson:
-    def test_dcat_json_lists_public_datasets(self, app: Any) -> None:
-        # ckanext-dcat's fixed JSON converter has no profile hook: core fields only (the SDI
-        # fields travel through the CKAN API and the RDF endpoints).
-        _dataset()
-        body = app.get("/dcat.json").json
-        assert [d["title"] for d in body] == ["Jumlah Penduduk Menurut Kecamatan"]
-        assert body[0]["creator"]["name"] == "Dinas Kependudukan dan Pencatatan Sipil"
-        assert {d["format"] for d in body[0]["distribution"]} == {"CSV", "JSON"}

@@ -63,6 +63,10 @@ def sync_job_timeout_seconds() -> int:
     return tk.config["ckanext.splpdepok.sync.job_timeout_seconds"]
 
 
+def sync_check_budget_seconds() -> int:
+    return tk.config["ckanext.splpdepok.sync.check_budget_seconds"]
+
+
 def search_text_config() -> str:
     """PostgreSQL text search configuration of the search index (default ``indonesian``)."""
     key = "ckanext.splpdepok.search.text_config"

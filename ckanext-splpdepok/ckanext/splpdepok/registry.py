@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import Any
 
 CAPABILITIES: tuple[str, ...] = ("demo", "security", "sop", "notify", "registration", "lid",
-                                 "sync")
+                                 "sync", "importer", "schemas")
 
 
 def _collect_dict(hook: str) -> dict[str, Any]:

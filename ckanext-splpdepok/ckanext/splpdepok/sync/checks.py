@@ -8,8 +8,9 @@ from urllib.parse import quote
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckanext.splpdepok import config
-from ckanext.splpdepok.sync import credentials, probe, readiness
+from ckanext.splpdepok.sync import catalog_checks, credentials, probe, readiness
 from ckanext.splpdepok.sync.client import CkanClient, RetryPolicy, SyncError
+from ckanext.splpdepok.sync.jobs import QUEUE
 from ckanext.splpdepok.sync.model import SyncCheck, SyncTarget
 from ckanext.splpdepok.sync.source import iter_selected, selection_query
 
@@ -93,6 +94,8 @@ def check_target(target: SyncTarget) -> SyncCheck:
     version = None
     if target.type == "harvest":
         rows = _harvest_rows(target, timeout)
+    elif target.type == "jabar" and not target.url:
+        rows = _jabar_rows(target, token, timeout)  # export mode: no push address to probe
     else:
         rows = probe.probe_network(target.url, timeout)
         if all(r["ok"] for r in rows):
@@ -101,6 +104,11 @@ def check_target(target: SyncTarget) -> SyncCheck:
             else:
                 more = _jabar_rows(target, token, timeout)
             rows.extend(more)
+    if reads_remote_catalog(target):
+        if target.type == "harvest":
+            rows.append(catalog_checks.drift_row(target, timeout))
+        else:
+            rows.append(catalog_checks.jabar_row(target, timeout))
     for row in rows:
         row["detail"] = credentials.redact(str(row["detail"]), token)
     http = next((r for r in rows if r["check"] == "http"), None)
@@ -113,3 +121,26 @@ def check_target(target: SyncTarget) -> SyncCheck:
 
 def summary(report: SyncCheck) -> dict[str, Any]:
     return report.dictize()
+
+
+def reads_remote_catalog(target: SyncTarget) -> bool:
+    """Whether the check reads a remote catalog (long: the pages send it to the worker)."""
+    return bool(target.catalog_url) and target.type in ("harvest", "jabar")
+
+
+def enqueue_check(target: SyncTarget) -> str:
+    """Hands the check to ``ckan jobs worker splpdepok_sync``; returns the job id."""
+    job = tk.enqueue_job(execute_check_job, [target.id], title=f"splpdepok check {target.name}",
+                         queue=QUEUE, rq_kwargs={"timeout": config.sync_job_timeout_seconds()})
+    return job.id
+
+
+def execute_check_job(target_id: str) -> dict[str, Any]:
+    """Entry point of the RQ job: the stored report (the target may be gone by then)."""
+    try:
+        target = SyncTarget.get(target_id)
+        if target is None:
+            return {"target_id": target_id, "ok": False, "detail": "target deleted"}
+        return {"id": check_target(target).id}
+    finally:
+        model.Session.remove()

@@ -112,6 +112,10 @@ def check(target_name: str) -> None:
     for row in report.results:
         click.echo(f"  {'ok ' if row['ok'] else 'BAD'} {row['check']:13} {row['detail']} "
                    f"({row['ms']} ms)")
+        for item in row.get("items") or []:  # catalog checks: one line per finding
+            if item["finding"] != "present":
+                what = item.get("name") or item.get("jabar_name", "")
+                click.echo(f"      {item['finding']:24} {what}")
     if not report.ok:
         raise SystemExit(1)
 

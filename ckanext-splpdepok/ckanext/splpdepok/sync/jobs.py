@@ -113,34 +113,14 @@ def enqueue_due(at: dt.datetime | None = None) -> list[SyncRun]:
     return runs
 
 
-def _check_title(target_id: str) -> str:
-    return f"splpdepok target check {target_id}"
 
-
-def enqueue_check(target: SyncTarget) -> str:
-    """Hands a connection check to the worker (a page never waits on a remote server)."""
-    job = tk.enqueue_job(check_job, [target.id], title=_check_title(target.id), queue=QUEUE,
-                         rq_kwargs={"timeout": config.sync_job_timeout_seconds()})
-    return job.id
-
-
-def check_job(target_id: str) -> dict[str, Any] | None:
-    """Entry point of the RQ job: runs and stores the check (sync.checks)."""
-    from ckanext.splpdepok.sync import checks
-
-    try:
-        target = SyncTarget.get(target_id)
-        return checks.check_target(target).dictize() if target is not None else None
-    finally:
-        model.Session.remove()
-
-
-def check_pending(target_id: str) -> bool:
-    """Whether a check of the target waits in the queue or runs in a worker."""
+def check_pending(target: SyncTarget) -> bool:
+    """Whether a check of the target (``sync.checks.enqueue_check``) waits in the queue or
+    runs in a worker."""
     from ckan.lib import jobs as ckan_jobs
 
     queue = ckan_jobs.get_queue(QUEUE)
     ids = list(queue.job_ids) + list(queue.started_job_registry.get_job_ids())
-    title = _check_title(target_id)
+    title = f"splpdepok check {target.name}"
     return any(job is not None and job.meta.get("title") == title
                for job in queue.job_class.fetch_many(ids, connection=queue.connection))

@@ -1,7 +1,8 @@
 """Tables of the sync capability: targets, the mapping ledger, runs, run items and checks.
 
-Tables come only from the migration ``0002_sync``; these classes map them. Credentials are never
-stored: a target only keeps the *name* of the environment variable or setting that holds them.
+Tables come only from the migrations ``0002_sync`` and ``0005_sync_checks``; these classes map
+them. Credentials are never stored: a target only keeps the *name* of the environment variable
+or setting that holds them.
 """
 from __future__ import annotations
 
@@ -50,6 +51,10 @@ target_table = sa.Table(
     sa.Column("withdraw_mode", sa.UnicodeText, nullable=False, server_default="delete"),
     sa.Column("withdraw_max_share", sa.Float, nullable=False, server_default="0.2"),
     sa.Column("jabar_mode", sa.UnicodeText, nullable=False, server_default="push"),
+    # read side of the target's check (migration 0005): national CKAN / proxy, Jabar region
+    sa.Column("catalog_url", sa.UnicodeText, nullable=False, server_default=""),
+    sa.Column("catalog_api", sa.UnicodeText, nullable=False, server_default="ckan"),
+    sa.Column("regional_id", sa.Integer, nullable=False, server_default="15"),
     sa.Column("concurrency", sa.Integer, nullable=False, server_default="4"),
     sa.Column("rate_per_second", sa.Float, nullable=False, server_default="20"),
     sa.Column("schedule_minutes", sa.Integer, nullable=True),

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckanext.splpdepok.sync import crosswalk, readiness
+from ckanext.splpdepok.sync import crosswalk, drift, readiness
 from ckanext.splpdepok.sync.model import LedgerEntry, SyncCheck, SyncRun, SyncRunItem, SyncTarget
 from ckanext.splpdepok.sync.source import iter_selected
 
@@ -73,3 +74,52 @@ def jabar_export(target: SyncTarget) -> list[dict[str, Any]]:
     """Records of every selected dataset that has what the province needs."""
     return [crosswalk.to_jabar(pkg) for pkg in iter_selected(target.selection or {})
             if not readiness.missing_fields(pkg, "jabar")]
+
+
+CATALOG_ROW = {"harvest": "drift", "jabar": "jabar_catalog"}
+DRIFT_COLUMNS = ("finding", "label", "request", "id", "name", "title", "state_here",
+                 "remote_name", "detail")
+JABAR_COLUMNS = ("finding", "label", "id", "name", "title", "jabar_name", "jabar_skpd")
+
+
+def finding_label(finding: str) -> str:
+    labels = {
+        "withdrawn_still_public": tk._("Withdrawn here, still public there"),
+        "private_still_public": tk._("Private here, still public there"),
+        "missing_remote": tk._("Public here, missing there"),
+        "unknown": tk._("Unknown (the catalog did not answer)"),
+        "present": tk._("The province has it"),
+        "missing": tk._("The province lacks it"),
+        "only_there": tk._("Only in the province's catalog"),
+    }
+    return labels.get(finding, finding)
+
+
+def finding_request(finding: str) -> str:
+    """What the request to the national team asks for (translated)."""
+    return tk._(drift.FINDINGS[finding]) if finding in drift.FINDINGS else ""
+
+
+def catalog_report(target: SyncTarget) -> tuple[SyncCheck | None, dict[str, Any] | None]:
+    """The newest check of ``target`` that read its remote catalog, and that row."""
+    wanted = CATALOG_ROW.get(target.type)
+    if wanted is None:
+        return None, None
+    recent = (model.Session.query(SyncCheck).filter_by(target_id=target.id)
+              .order_by(SyncCheck.created.desc()).limit(20))
+    for check in recent:
+        row = next((r for r in check.results or [] if r.get("check") == wanted), None)
+        if row is not None:
+            return check, row
+    return None, None
+
+
+def catalog_csv(target: SyncTarget, row: dict[str, Any]) -> str:
+    items = row.get("items") or []
+    if target.type == "harvest":
+        return _csv(DRIFT_COLUMNS, ([i["finding"], finding_label(i["finding"]),
+                                     finding_request(i["finding"]), i["id"], i["name"],
+                                     i["title"], i["state_here"], i["remote_name"], i["detail"]]
+                                    for i in items))
+    return _csv(JABAR_COLUMNS, ([i["finding"], finding_label(i["finding"]), i["id"], i["name"],
+                                 i["title"], i["jabar_name"], i["jabar_skpd"]] for i in items))

@@ -6,14 +6,14 @@ from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
-from ckanext.splpdepok.sync import jobs, report
+from ckanext.splpdepok.sync import checks, jobs, report
 from ckanext.splpdepok.sync.model import SyncRun, SyncTarget
 from flask import Blueprint, Response
 
 blueprint = Blueprint("splpdepok_sync", __name__, url_prefix="/ckan-admin/sinkronisasi")
 FORM_KEYS = ("name", "title", "type", "url", "credential_ref", "name_prefix", "extras_mode",
              "withdraw_mode", "withdraw_max_share", "jabar_mode", "concurrency",
-             "rate_per_second", "schedule_minutes")
+             "rate_per_second", "schedule_minutes", "catalog_url", "catalog_api", "regional_id")
 
 
 def _context() -> Context:
@@ -56,14 +56,16 @@ def _form_data() -> dict[str, Any]:
     data["active"] = bool(form.get("active"))
     if not data.get("schedule_minutes"):
         data["schedule_minutes"] = "0"  # an emptied field switches the schedule off
-    return {k: v for k, v in data.items() if v != "" or k in ("org_map", "field_policy")}
+    return {k: v for k, v in data.items()
+            if v != "" or k in ("org_map", "field_policy", "catalog_url")}
 
 
 def _form_values(target: dict[str, Any] | None) -> dict[str, Any]:
     if not target:
         return {"type": "ckan", "extras_mode": "fields", "withdraw_mode": "delete",
                 "withdraw_max_share": 0.2, "jabar_mode": "push", "concurrency": 4,
-                "rate_per_second": 20, "active": True, "selection_mode": "all"}
+                "rate_per_second": 20, "active": True, "selection_mode": "all",
+                "catalog_api": "ckan", "regional_id": 15}
     values = dict(target)
     values["org_map"] = "\n".join(f"{k} = {v}" for k, v in (target["org_map"] or {}).items())
     values["field_policy"] = "\n".join(
@@ -112,15 +114,18 @@ def target(name: str) -> str:
         context, {"id": item.id, "status": "blocked", "limit": 100})
     return tk.render("splpdepok/sync/target.html", {
         "target": summary, "runs": runs, "problems": failures + conflicts + blocked,
-        "check_pending": jobs.check_pending(item.id)})
+        "check_pending": jobs.check_pending(item)})
 
 
 def check(name: str) -> Any:
     _guard()
     item = _target_or_404(name)
+    # never inline: a slow or unreachable target would hold a server thread for minutes
     tk.get_action("splpdepok_target_check")(_context(), {"id": item.id, "background": True})
     tk.h.flash_success(tk._("Connection check queued; its report appears on this page when "
                             "the jobs worker has run it"))
+    if checks.reads_remote_catalog(item):
+        return tk.redirect_to("splpdepok_sync.catalog", name=item.name)
     return tk.redirect_to("splpdepok_sync.target", name=item.name)
 
 
@@ -194,6 +199,27 @@ def export_json(name: str) -> Response:
                      f"jabar-{item.name}.json", "application/json")
 
 
+def catalog(name: str) -> str:
+    _guard()
+    item = _target_or_404(name)
+    if item.type not in report.CATALOG_ROW:
+        tk.abort(404, tk._("This target type has no catalog report"))
+    found, row = report.catalog_report(item)
+    return tk.render("splpdepok/sync/catalog.html", {
+        "target": item.dictize(), "check": found.dictize() if found else None, "row": row,
+        "label": report.finding_label, "request_text": report.finding_request})
+
+
+def catalog_csv(name: str) -> Response:
+    _guard()
+    item = _target_or_404(name)
+    found, row = report.catalog_report(item)
+    if row is None:
+        tk.abort(404, tk._("No catalog report yet: run the check first"))
+    kind = "selisih-nasional" if item.type == "harvest" else "katalog-jabar"
+    return _download(report.catalog_csv(item, row), f"{kind}-{item.name}.csv", "text/csv")
+
+
 blueprint.add_url_rule("/", view_func=index, endpoint="index", strict_slashes=False)
 blueprint.add_url_rule("/baru", view_func=edit, endpoint="new", methods=["GET", "POST"])
 blueprint.add_url_rule("/<name>", view_func=target, endpoint="target")
@@ -205,3 +231,5 @@ blueprint.add_url_rule("/<name>/riwayat.csv", view_func=history_csv, endpoint="h
 blueprint.add_url_rule("/<name>/ekspor.json", view_func=export_json, endpoint="export_json")
 blueprint.add_url_rule("/<name>/run/<run_id>", view_func=run_page, endpoint="run_page")
 blueprint.add_url_rule("/<name>/run/<run_id>.csv", view_func=run_csv, endpoint="run_csv")
+blueprint.add_url_rule("/<name>/katalog", view_func=catalog, endpoint="catalog")
+blueprint.add_url_rule("/<name>/katalog.csv", view_func=catalog_csv, endpoint="catalog_csv")

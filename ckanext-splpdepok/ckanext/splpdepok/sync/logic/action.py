@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 FIELDS = ("name", "title", "type", "url", "credential_ref", "org_map", "selection",
           "field_policy", "name_prefix", "extras_mode", "withdraw_mode", "withdraw_max_share",
-          "jabar_mode", "concurrency", "rate_per_second", "schedule_minutes", "active")
+          "jabar_mode", "concurrency", "rate_per_second", "schedule_minutes", "active",
+          "catalog_url", "catalog_api", "regional_id")
 
 
 def _target(id_or_name: str) -> SyncTarget:
@@ -50,7 +51,9 @@ def target_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     token; :param org_map: {local org: remote org}; :param selection: {"mode": all|organization|
     tag, "values": [...]}; :param field_policy: {field: local|remote}; :param name_prefix,
     extras_mode, withdraw_mode, withdraw_max_share, jabar_mode, concurrency, rate_per_second,
-    schedule_minutes, active: see the admin form.
+    schedule_minutes, active: see the admin form; :param catalog_url: read address of the
+    check (harvest: the national catalog; jabar: the province's base); :param catalog_api:
+    ckan or proxy (data.go.id's ``/api/proxy``); :param regional_id: Jabar region (15).
     """
     tk.check_access("splpdepok_target_create", context, data_dict)
     if SyncTarget.get(data_dict["name"]) is not None:
@@ -125,18 +128,18 @@ def target_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
 @tk.validate(schema.check_schema)
 def target_check(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Check reachability (DNS/TCP/TLS/HTTP), credentials, API version, organizations, latency.
+    """Check reachability (DNS/TCP/TLS/HTTP), credentials, API version, organizations, latency;
+    with ``catalog_url`` set also the remote catalog (harvest: national drift; jabar: which of
+    our datasets the province lists).
 
-    :param id: id or name of the target.
-    :param background: optional boolean (default false): hand the check to the jobs worker
-        (queue ``splpdepok_sync``) and return ``{"queued": true}`` at once; the report is
-        stored when the worker has run it.
-    Returns the stored report (or the queued job).
+    :param id: id or name of the target; :param background: true queues the check on the
+    ``splpdepok_sync`` worker and returns ``{"queued": true, "job_id"}``. Otherwise returns the
+    stored report.
     """
     tk.check_access("splpdepok_target_check", context, data_dict)
     target = _target(data_dict["id"])
     if data_dict["background"]:
-        return {"queued": True, "target": target.name, "job_id": jobs.enqueue_check(target)}
+        return {"queued": True, "target_id": target.id, "job_id": checks.enqueue_check(target)}
     return checks.check_target(target).dictize()
 
 

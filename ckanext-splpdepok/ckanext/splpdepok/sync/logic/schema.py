@@ -156,6 +156,25 @@ def _int(minimum: int, maximum: int) -> Any:
     return _factory("splpdepok_int")(minimum, maximum)
 
 
+def catalog_url(value: Any, context: Any) -> str:
+    """The read address of a target's check: http(s), printable, at most 500 characters."""
+    if not isinstance(value, str) or len(value) > 500 or not value.isprintable():
+        raise Invalid(tk._("Enter an http(s) address of at most 500 characters"))
+    return http_url(value, context)
+
+
+def bounded_int(low: int, high: int) -> Any:
+    def check(value: Any, context: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | str) or (
+                isinstance(value, str) and not re.fullmatch(r"\s*\d{1,9}\s*", value)):
+            raise Invalid(tk._("Enter a whole number from {} to {}").format(low, high))
+        number = int(value)
+        if not low <= number <= high:
+            raise Invalid(tk._("Enter a whole number from {} to {}").format(low, high))
+        return number
+    return check
+
+
 def target_schema(update: bool = False) -> Schema:
     v = tk.get_validator
     req = [v("ignore_missing")] if update else [v("not_empty")]
@@ -178,6 +197,9 @@ def target_schema(update: bool = False) -> Schema:
         "withdraw_mode": [*opt, one_of("delete", "private")],
         "withdraw_max_share": [*opt, share],
         "jabar_mode": [*opt, one_of("push", "export")],
+        "catalog_url": [*opt, catalog_url],
+        "catalog_api": [*opt, one_of("ckan", "proxy")],
+        "regional_id": [*opt, bounded_int(1, 99999)],
         "concurrency": [*opt, _int(1, 64)],
         "rate_per_second": [*opt, to_float],
         "schedule_minutes": [v("ignore_empty"), _int(0, 525600)],
@@ -200,12 +222,6 @@ def id_schema() -> Schema:
     return {"id": [v("not_empty"), _text(200)]}
 
 
-def check_schema() -> Schema:
-    v = tk.get_validator
-    return {"id": [v("not_empty"), _text(200)],
-            "background": [_factory("default")(False), v("splpdepok_bool")]}
-
-
 def run_schema() -> Schema:
     v = tk.get_validator
     return {
@@ -225,4 +241,35 @@ def list_schema() -> Schema:
         "limit": [_factory("default")(50), _int(1, 1000)],
         "offset": [_factory("default")(0), _int(0, 10_000_000)],
         "items": [_factory("default")(True), v("splpdepok_bool")],
+    }
+
+
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
+
+
+def strict_bool(value: Any, context: Any) -> bool:
+    """A yes/no that refuses anything else (CKAN's boolean_validator reads it as false)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, str | int) else None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise Invalid(tk._("Enter true or false"))
+
+
+def plain_id(value: Any, context: Any) -> str:
+    """An id or name: printable text of at most 200 characters (no NUL, no lone surrogate)."""
+    if (not isinstance(value, str) or len(value) > 200 or not value.isprintable()
+            or any("\ud800" <= c <= "\udfff" for c in value)):
+        raise Invalid(tk._("Not a valid id or name"))
+    return value
+
+
+def check_schema() -> Schema:
+    v = tk.get_validator
+    return {
+        "id": [v("not_empty"), plain_id],
+        "background": [_factory("default")(False), strict_bool],
     }
