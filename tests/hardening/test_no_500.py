@@ -151,10 +151,12 @@ def test_fixed_cases_from_the_issue(portal: Portal) -> None:
                 assert response.status_code in (400, 403, 404, 409), (action, data, role)
     for path in ("/katalog-lid?page=" + "9" * 40, "/catalog.ttl?modified_since=" + "9" * 40,
                  "/catalog.ttl?q=(", "/catalog.jsonld?fq=title:(", "/catalog.ttl?page=-1",
-                 "/dcat.json?page=" + "9" * 30, "/dataset/?page=" + "9" * 30):
+                 "/dcat.json?page=" + "9" * 30, "/dataset/?page=" + "9" * 30,
+                 "/catalog.exe", "/dataset/x.csv", "/katalog-lid/rencana/x/run/%00"):
         response = send(portal, "anonymous", "GET", path)
         _check(portal, response, path)
-        assert response.status_code == 400, (path, response.status_code)
+        # ckanext-dcat answers what it can read itself (a page below 1) with 409
+        assert response.status_code in (400, 404, 409), (path, response.status_code)
 
 
 def test_zz_totals() -> None:

@@ -2,7 +2,7 @@
 
 - a path part, or any query or form parameter, holding a NUL byte or a lone surrogate, or a
   path part or query parameter longer than ``MAX_ARG``;
-- ``page`` that is not a whole number between 1 and ``MAX_PAGE`` (every page);
+- a ``page`` number beyond ``MAX_PAGE`` (every page; the views answer other wrong pages);
 - on the DCAT endpoints (``/catalog.*``, ``/dataset/<id>.<format>``, ``/dcat.json``), a
   ``modified_since`` that is not a date and a ``q``/``fq`` the search backend cannot parse:
   an unknown format: ckanext-dcat does not catch those and would answer 500.
@@ -66,9 +66,9 @@ def problem(endpoint: str, args: Mapping[str, Any], form: Mapping[str, Any],
     for key, value in _values(args):
         if len(value) > MAX_ARG:
             return tk._("The request parameter %(key)s is too long") % {"key": key[:50]}
-    page = args.get("page")
-    if page is not None and page != "" and not (
-            re.fullmatch(r"[0-9]{1,7}", page) and 1 <= int(page) <= MAX_PAGE):
+    page = (args.get("page") or "").strip()
+    if re.fullmatch(r"[+-]?[0-9]+", page) and abs(int(page)) > MAX_PAGE:
+        # a huge page overflows the database's OFFSET; smaller wrong ones the views answer
         return tk._("The page must be a whole number between 1 and %(max)s") % {"max": MAX_PAGE}
     if endpoint in DCAT_ENDPOINTS:
         from ckanext.dcat.utils import CONTENT_TYPES
