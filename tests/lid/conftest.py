@@ -179,6 +179,18 @@ def lid_people(lid_db: None) -> SimpleNamespace:
                            outsider=outsider, domain=DOMAIN)
 
 
+def operator_dataset(people: SimpleNamespace, name: str, **fields: Any) -> dict[str, Any]:
+    """A dataset of the organization the operator's LIDs belong to (the only datasets an LID
+    may serve)."""
+    from ckan import model
+    from ckan.tests import factories
+    from ckanext.splpdepok.lid import access
+
+    registration = access.operator_registration(model.User.get(people.operator["id"]))
+    assert registration is not None and registration.organization_id
+    return factories.Dataset(name=name, owner_org=registration.organization_id, **fields)
+
+
 def lid_fields(**overrides: Any) -> dict[str, Any]:
     """A valid LID entry for the CKAN actions."""
     data: dict[str, Any] = {

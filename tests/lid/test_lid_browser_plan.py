@@ -4,6 +4,7 @@ IPPD admin sends it, records the guide and the instruction, and sees the dry run
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.lid.conftest import LID_PDF
 from tests.support.browser import login
-from tests.support.live_server import LiveServer, reset_database
+from tests.support.live_server import CKAN_BIN, ROOT, LiveServer, reset_database
 from tests.support.splp_double import SplpDouble
 
 pytestmark = pytest.mark.browser
@@ -41,6 +42,16 @@ def _approved_roles(org_id: str) -> None:
             "'0812', :user, now(), now(), now(), :user, :org)"),
             {"id": str(uuid.uuid4()), "user": ids["operator-lid"], "org": org_id})
     engine.dispose()
+
+
+def _work_off_lid_queue(server: LiveServer, splp: SplpDouble) -> None:
+    """``ckan jobs worker splpdepok_lid --burst`` with the SPLP credentials (the worker's)."""
+    env = dict(os.environ, SPLPDEPOK_SPLP_CLIENT_ID=splp.client_id,
+               SPLPDEPOK_SPLP_CLIENT_SECRET=splp.client_secret)
+    done = subprocess.run([str(CKAN_BIN), "-c", str(server.ini), "jobs", "worker",
+                           "splpdepok_lid", "--burst"], env=env, capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +133,10 @@ def test_plan_steps_11_to_14_and_a_dry_run(
     steps = admin.locator(".splpdepok-plan-events tbody tr td:first-child").all_inner_texts()
     assert steps == ["11", "12", "13", "14"]
     admin.click("#step-dry_run")
+    expect(admin.locator("#splpdepok-run-pending")).to_be_visible()  # the worker runs it
+    _work_off_lid_queue(portal, splp)
+    admin.reload()
+    expect(admin.locator("#splpdepok-run-pending")).to_have_count(0)
     expect(admin.locator(".splpdepok-dry-run")).to_contain_text("create, deploy, publish")
     assert splp.writes() == [] and any(r.operation == "getAllAPIs" for r in splp.requests)
     page_text: Any = admin.content()

@@ -17,7 +17,7 @@ from ckanext.splpdepok.lid.model import Lid
 from ckanext.splpdepok.notify import notices
 from ckanext.splpdepok.sop import events
 
-from tests.lid.conftest import call, lid_fields, pdf_upload, run_lid_jobs
+from tests.lid.conftest import call, lid_fields, operator_dataset, pdf_upload, run_lid_jobs
 from tests.support.smtp import SmtpServer
 from tests.support.splp_double import SplpDouble
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("lid_db")
 
 
 def _entries(people: SimpleNamespace) -> list[dict[str, Any]]:
-    factories.Dataset(name="jumlah-penduduk")
+    operator_dataset(people, "jumlah-penduduk")
     return [
         call("lid_create", people.operator, ready=True,
              **lid_fields(datasets=["jumlah-penduduk"])),

@@ -6,10 +6,9 @@ from types import SimpleNamespace
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
-from ckan.tests import factories
 from ckanext.splpdepok.lid.model import Lid
 
-from tests.lid.conftest import call, lid_fields
+from tests.lid.conftest import call, lid_fields, operator_dataset
 
 pytestmark = pytest.mark.usefixtures("lid_db")
 
@@ -128,7 +127,7 @@ def test_search_filters_and_facets(lid_people: SimpleNamespace) -> None:
 
 
 def test_linked_datasets_both_ways(lid_people: SimpleNamespace) -> None:
-    dataset = factories.Dataset(name="jumlah-penduduk")
+    dataset = operator_dataset(lid_people, "jumlah-penduduk")
     lid = call("lid_create", lid_people.operator, ready=True,
                **lid_fields(datasets=["jumlah-penduduk"]))
     assert lid["datasets"] == [dataset["id"]]

@@ -11,7 +11,7 @@ from ckan.tests import factories
 from ckanext.splpdepok.lid.model import Lid
 from ckanext.splpdepok.lid.plan_model import Plan
 
-from tests.lid.conftest import LID_PDF, call, lid_fields
+from tests.lid.conftest import LID_PDF, call, lid_fields, run_lid_jobs
 from tests.support.splp_double import SplpDouble
 
 pytestmark = pytest.mark.usefixtures("lid_db")
@@ -77,6 +77,14 @@ def test_plan_steps_through_the_page(
     page = app.get(f"/katalog-lid/rencana/{plan.id}", headers=admin).get_data(as_text=True)
     assert 'id="step-dry_run"' in page and "juknis.pdf" in page
 
-    dry = app.post(step, headers=admin, data={"step": "dry_run"}).get_data(as_text=True)
+    before = len(splp_portal.requests)
+    queued = app.post(step, headers=admin, data={"step": "dry_run"}, follow_redirects=False)
+    run_page = queued.headers["Location"]
+    assert 'id="splpdepok-run-pending"' in app.get(run_page, headers=admin).get_data(
+        as_text=True)
+    assert len(splp_portal.requests) == before  # the page left SPLP to the worker
+    run_lid_jobs()
+    dry = app.get(run_page, headers=admin).get_data(as_text=True)
     assert "splpdepok-dry-run" in dry and "create, deploy, publish" in dry
+    assert 'id="splpdepok-run-pending"' not in dry
     assert splp_portal.writes() == []

@@ -15,7 +15,7 @@ from ckan.tests import factories
 from ckanext.splpdepok.lid import adapter
 from ckanext.splpdepok.lid.plan_model import SyncRun
 
-from tests.lid.conftest import call, lid_fields, run_lid_jobs
+from tests.lid.conftest import call, lid_fields, operator_dataset, run_lid_jobs
 from tests.lid.test_lid_connection import _entries, _plan_to_step_14
 from tests.support.splp_double import SplpDouble
 
@@ -102,7 +102,7 @@ def test_a_crashed_sync_job_is_marked_failed(
 
 def test_dataset_page_snippet_lists_visible_lids(
         lid_people: SimpleNamespace, app: Any) -> None:
-    dataset = factories.Dataset(name="data-sekolah")
+    dataset = operator_dataset(lid_people, "data-sekolah")
     call("lid_create", lid_people.operator, ready=True,
          **lid_fields(name="Sekolah Terbuka", context="sekolah", datasets=["data-sekolah"]))
     call("lid_create", lid_people.operator, ready=True,

@@ -94,8 +94,10 @@ def write_ini(
     for key, value in (config or {}).items():
         app[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as f:
+    # the ini holds the secret key and JWT secrets: owner-only from its first byte
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         parser.write(f)
+    os.chmod(path, 0o600)
     return path
 
 

@@ -55,6 +55,10 @@ def test_walidata_adds_checks_and_runs_a_target(portal, remote_ckan, page: Page)
     assert remote_ckan.token not in page.content()
 
     page.get_by_role("button", name="Periksa koneksi").click()
+    expect(page.locator("#splpdepok-sync-check-pending")).to_be_visible()  # the worker checks
+    portal.ckan("jobs", "worker", "splpdepok_sync", "--burst")
+    page.reload()
+    expect(page.locator("#splpdepok-sync-check-pending")).to_have_count(0)
     expect(page.locator("#splpdepok-sync-check")).to_contain_text("CKAN 2.11.6")
     expect(page.locator("#splpdepok-sync-check .bg-danger")).to_have_count(0)
 

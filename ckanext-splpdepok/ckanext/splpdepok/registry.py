@@ -11,8 +11,8 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
-CAPABILITIES: tuple[str, ...] = ("demo", "sop", "notify", "registration", "lid", "sync",
-                                 "importer", "schemas")
+CAPABILITIES: tuple[str, ...] = ("demo", "security", "sop", "notify", "registration", "lid",
+                                 "sync", "importer", "schemas")
 
 
 def _collect_dict(hook: str) -> dict[str, Any]:

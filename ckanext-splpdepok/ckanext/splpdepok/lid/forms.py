@@ -179,10 +179,12 @@ def plan_step(id: str) -> Any:
             tk.h.flash_success(tk._("Synchronisation queued; reload this page for its result"))
         elif step == "dry_run":
             run = tk.get_action("splpdepok_lid_sync")(context, {"id": id, "dry_run": True,
-                                                                "background": False})
-            return tk.render("splpdepok/lid/dry_run.html", {"run": run, "plan_id": id})
+                                                                "background": True})
+            return tk.redirect_to("splpdepok_lid.run", id=id, run_id=run["id"])
         elif step == "check":
-            tk.get_action("splpdepok_lid_check")(context, {"id": id})
+            tk.get_action("splpdepok_lid_check")(context, {"id": id, "background": True})
+            tk.h.flash_success(tk._("Connection check queued; its result appears on this page "
+                                    "when the jobs worker has run it"))
         else:
             return tk.abort(400, tk._("Unknown step"))
     except tk.NotAuthorized:

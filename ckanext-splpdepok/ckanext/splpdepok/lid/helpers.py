@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.types import Context
 
 STATUS_LABELS = {
@@ -46,14 +45,13 @@ def splpdepok_lids_for_dataset(package_id: str) -> list[dict[str, Any]]:
 
 
 def splpdepok_lid_datasets(package_ids: list[str]) -> list[dict[str, str]]:
-    """(name, title) of the active public datasets an LID serves, for links."""
-    if not package_ids:
-        return []
-    rows = (model.Session.query(model.Package)
-            .filter(model.Package.id.in_(package_ids), model.Package.state == "active",
-                    model.Package.private.is_(False))
-            .order_by(model.Package.title))
-    return [{"name": p.name, "title": p.title or p.name} for p in rows]
+    """(name, title) of the active datasets an LID serves that the visitor may see."""
+    from ckanext.splpdepok.lid.schema import visible_package
+
+    context = _context()
+    found = [p for p in (visible_package(i, context) for i in package_ids or []) if p]
+    return [{"name": p.name, "title": p.title or p.name}
+            for p in sorted(found, key=lambda p: p.title or p.name)]
 
 
 def splpdepok_lid_allowed(action: str, data: dict[str, Any] | None = None) -> bool:

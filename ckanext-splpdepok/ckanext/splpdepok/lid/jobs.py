@@ -64,3 +64,24 @@ def sync_job(run_id: str) -> dict[str, Any]:
         return execute_sync(run_id)
     finally:
         model.Session.remove()
+
+
+def enqueue_check(plan_id: str, user_name: str) -> str:
+    """Hands the connection check (SOP step 16) to the worker; pages never wait on SPLP."""
+    job = tk.enqueue_job(check_job, [plan_id, user_name],
+                         title=f"splpdepok LID check {plan_id}", queue=QUEUE,
+                         rq_kwargs={"timeout": config.splp_job_timeout_seconds()})
+    return job.id
+
+
+def check_job(plan_id: str, user_name: str) -> dict[str, Any]:
+    """Entry point of the RQ job: the check, its SOP events, then the notifications."""
+    from ckanext.splpdepok.lid import checking
+
+    try:
+        check, outbox = checking.run_check(plan_id, model.User.get(user_name))
+        model.repo.commit()
+        check["mails_sent"] = checking.deliver(outbox)
+        return check
+    finally:
+        model.Session.remove()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -26,10 +27,10 @@ def _context() -> Context:
 def index() -> Any:
     args = tk.request.args
     params = {k: args.get(k, "").strip() for k in FILTERS if args.get(k, "").strip()}
-    try:
-        page = max(1, int(args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page_text = args.get("page", "1").strip()
+    if not re.fullmatch(r"[0-9]{1,6}", page_text) or not 1 <= int(page_text) <= 100_000:
+        return tk.abort(400, tk._("The page must be a whole number between 1 and 100000"))
+    page = int(page_text)
     errors: dict[str, Any] = {}
     try:
         found = tk.get_action("splpdepok_lid_list")(
@@ -85,8 +86,26 @@ def guide(id: str) -> Any:
     plan_row = Plan.get(found["id"])
     if plan_row is None or not plan_row.guide_path:
         return tk.abort(404, tk._("No technical guide uploaded yet"))
-    return send_file(plan_row.guide_path, mimetype=plan_row.guide_mimetype,
-                     as_attachment=True, download_name=plan_row.guide_filename)
+    response = send_file(plan_row.guide_path, mimetype=plan_row.guide_mimetype,
+                         as_attachment=True, download_name=plan_row.guide_filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blueprint.route("/katalog-lid/rencana/<id>/run/<run_id>")
+def run(id: str, run_id: str) -> Any:
+    """One synchronisation run of the plan (a dry run's would-be changes): queued, running or
+    its outcome."""
+    from ckanext.splpdepok.lid.plan_model import SyncRun
+
+    try:
+        found = tk.get_action("splpdepok_lid_plan_show")(_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return tk.abort(404, tk._("Connection plan not found"))
+    row = SyncRun.get(run_id) if len(run_id) <= 100 else None
+    if row is None or row.plan_id != found["id"]:
+        return tk.abort(404, tk._("Synchronisation run not found"))
+    return tk.render("splpdepok/lid/dry_run.html", {"run": row.dictize(), "plan_id": id})
 
 
 def _report(plan_id: str | None) -> dict[str, Any]:
@@ -134,7 +153,8 @@ def report_csv() -> Any:
                              row["status_code"], row["latency_ms"],
                              _cell(" | ".join(row["problems"]))])
     return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=splpdepok-lid-connection-checks.csv"})
+        "Content-Disposition": "attachment; filename=splpdepok-lid-connection-checks.csv",
+        "Cache-Control": "private, no-store"})
 
 
 def _cell(value: Any) -> Any:

@@ -16,6 +16,16 @@ def auth_signed_in(context: Context, data_dict: dict[str, Any]) -> dict[str, Any
     return {"success": True}
 
 
+def list_schema() -> dict[str, Any]:
+    v = tk.get_validator
+    return {"unread_only": [v("default")(False), v("splpdepok_bool")]}
+
+
+def mark_read_schema() -> dict[str, Any]:
+    v = tk.get_validator
+    return {"ids": [v("ignore_missing"), v("splpdepok_text_list")(1000, 100)]}
+
+
 def _user_id(context: Context) -> str:
     user = model.User.get(context.get("user"))
     if user is None:
@@ -24,16 +34,18 @@ def _user_id(context: Context) -> str:
 
 
 @tk.side_effect_free
+@tk.validate(list_schema)
 def notice_list(context: Context, data_dict: dict[str, Any]) -> list[dict[str, Any]]:
     """The caller's notices, newest first.
 
     :param unread_only: optional boolean
     """
     tk.check_access("splpdepok_notice_list", context, data_dict)
-    unread = tk.asbool(data_dict.get("unread_only", False))
+    unread = bool(data_dict["unread_only"])
     return [n.dictize() for n in notices.for_user(_user_id(context), unread_only=unread)]
 
 
+@tk.validate(mark_read_schema)
 def notice_mark_read(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Marks the caller's notices as read.
 
@@ -41,9 +53,6 @@ def notice_mark_read(context: Context, data_dict: dict[str, Any]) -> dict[str, A
     """
     tk.check_access("splpdepok_notice_mark_read", context, data_dict)
     ids = data_dict.get("ids") or None
-    if ids is not None and (not isinstance(ids, list) or
-                            not all(isinstance(i, str) for i in ids)):
-        raise tk.ValidationError({"ids": [tk._("Must be a list of notice ids")]})
     count = notices.mark_read(_user_id(context), ids)
     if not context.get("defer_commit"):
         model.repo.commit()

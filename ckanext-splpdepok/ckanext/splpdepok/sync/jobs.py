@@ -111,3 +111,16 @@ def enqueue_due(at: dt.datetime | None = None) -> list[SyncRun]:
         except AlreadyRunning:
             continue
     return runs
+
+
+
+def check_pending(target: SyncTarget) -> bool:
+    """Whether a check of the target (``sync.checks.enqueue_check``) waits in the queue or
+    runs in a worker."""
+    from ckan.lib import jobs as ckan_jobs
+
+    queue = ckan_jobs.get_queue(QUEUE)
+    ids = list(queue.job_ids) + list(queue.started_job_registry.get_job_ids())
+    title = f"splpdepok check {target.name}"
+    return any(job is not None and job.meta.get("title") == title
+               for job in queue.job_class.fetch_many(ids, connection=queue.connection))

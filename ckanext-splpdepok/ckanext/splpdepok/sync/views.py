@@ -113,22 +113,19 @@ def target(name: str) -> str:
     blocked = tk.get_action("splpdepok_sync_ledger_list")(
         context, {"id": item.id, "status": "blocked", "limit": 100})
     return tk.render("splpdepok/sync/target.html", {
-        "target": summary, "runs": runs, "problems": failures + conflicts + blocked})
+        "target": summary, "runs": runs, "problems": failures + conflicts + blocked,
+        "check_pending": jobs.check_pending(item)})
 
 
 def check(name: str) -> Any:
     _guard()
     item = _target_or_404(name)
+    # never inline: a slow or unreachable target would hold a server thread for minutes
+    tk.get_action("splpdepok_target_check")(_context(), {"id": item.id, "background": True})
+    tk.h.flash_success(tk._("Connection check queued; its report appears on this page when "
+                            "the jobs worker has run it"))
     if checks.reads_remote_catalog(item):
-        tk.get_action("splpdepok_target_check")(_context(), {"id": item.id, "background": True})
-        tk.h.flash_success(tk._("The check was queued; its report appears on this page when "
-                                "the worker has finished"))
         return tk.redirect_to("splpdepok_sync.catalog", name=item.name)
-    result = tk.get_action("splpdepok_target_check")(_context(), {"id": item.id})
-    if result["ok"]:
-        tk.h.flash_success(tk._("Connection check passed"))
-    else:
-        tk.h.flash_error(tk._("Connection check found problems (see below)"))
     return tk.redirect_to("splpdepok_sync.target", name=item.name)
 
 
@@ -175,7 +172,8 @@ def run_page(name: str, run_id: str) -> str:
 
 def _download(body: str, filename: str, mimetype: str) -> Response:
     return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store"})
 
 
 def history_csv(name: str) -> Response:

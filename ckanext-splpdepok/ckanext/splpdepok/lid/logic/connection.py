@@ -6,7 +6,7 @@ from typing import Any, cast
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context
-from ckanext.splpdepok.lid import checking, jobs, runner
+from ckanext.splpdepok.lid import checking, jobs, runner, schema
 from ckanext.splpdepok.lid.logic.entries import _actor
 from ckanext.splpdepok.lid.logic.plans import Conflict
 from ckanext.splpdepok.lid.plan_model import Plan, checks_for
@@ -21,6 +21,7 @@ def _plan(data_dict: dict[str, Any], action: str, context: Context) -> Plan:
     return plan
 
 
+@tk.validate(schema.sync_schema)
 def lid_sync(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Synchronise the plan's LIDs with the national Katalog LID in SPLP (SOP step 15).
 
@@ -33,7 +34,7 @@ def lid_sync(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """
     plan = _plan(data_dict, "splpdepok_lid_sync", context)
     user = _actor(context)
-    dry_run = tk.asbool(data_dict.get("dry_run", False))
+    dry_run = bool(data_dict["dry_run"])
     if not dry_run and plan.status not in SYNC_FROM:
         raise Conflict(tk._("SPLP has not instructed the synchronisation yet (SOP step 14); "
                             "the plan is '%(status)s'") % {"status": plan.status})
@@ -42,20 +43,26 @@ def lid_sync(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     except jobs.AlreadyRunning:
         raise tk.ValidationError({"id": [tk._("A synchronisation of this plan is already "
                                               "queued or running")]}) from None
-    if tk.asbool(data_dict.get("background", True)):
+    if data_dict["background"]:
         return jobs.enqueue_run(run).dictize()
     return runner.execute_sync(run.id)
 
 
+@tk.validate(schema.check_schema)
 def lid_check(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Check the connection of every synchronised LID of the plan (SOP step 16); success
     notifies the IPPD admin and the LID operators (17-18), failure goes back to step 15.
 
     :param id: the plan (id or IPPD domain)
+    :param background: optional boolean (default false): run it in the jobs worker (queue
+        ``splpdepok_lid``) and return ``{"queued": true}`` at once
     :returns: the check with per-LID results (gateway status and latency, problems)
     """
     plan = _plan(data_dict, "splpdepok_lid_check", context)
     user = _actor(context)
+    if data_dict["background"]:
+        return {"queued": True, "plan_id": plan.id,
+                "job_id": jobs.enqueue_check(plan.id, user.name)}
     check, outbox = checking.run_check(plan.id, user)
     if context.get("defer_commit"):
         # the outbox is our own key, unknown to ckan.types.Context
@@ -67,6 +74,7 @@ def lid_check(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+@tk.validate(schema.report_schema)
 def lid_check_report(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """The history of connection checks (newest first), of one plan or of every plan the
     caller manages.
@@ -79,10 +87,7 @@ def lid_check_report(context: Context, data_dict: dict[str, Any]) -> dict[str, A
         plan = _plan(data_dict, "splpdepok_lid_check_report", context)
     else:
         tk.check_access("splpdepok_lid_check_report", context, {})
-    try:
-        limit = max(1, min(int(data_dict.get("limit", 100)), 1000))
-    except (TypeError, ValueError):
-        raise tk.ValidationError({"limit": [tk._("Must be a whole number")]}) from None
+    limit = int(data_dict["limit"])
     checks = checks_for(plan.id if plan else None, limit=limit)
     if plan is None:
         from ckanext.splpdepok.lid import access

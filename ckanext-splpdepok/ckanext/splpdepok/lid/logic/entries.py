@@ -49,8 +49,12 @@ def _get(id_: str, *, for_update: bool = False) -> Lid:
     return lid
 
 
-def lid_dict(lid: Lid) -> dict[str, Any]:
+def lid_dict(lid: Lid, context: Context | None = None) -> dict[str, Any]:
+    """The entry, with only the linked datasets the caller may see (links made before the
+    link rules existed may point to private datasets of any organization)."""
     data = lid.dictize()
+    data["datasets"] = [p.id for p in (schema.visible_package(i, context)
+                                       for i in data["datasets"]) if p is not None]
     org = model.Group.get(lid.organization_id) if lid.organization_id else None
     data["organization"] = ({"id": org.id, "name": org.name, "title": org.title}
                             if org is not None else None)
@@ -83,6 +87,33 @@ def _flush(lid: Lid) -> None:
             "another one") % {"tenant": lid.tenant_domain}]}) from None
 
 
+def _check_links(lid: Lid, package_ids: list[str], context: Context) -> None:
+    """An LID serves datasets of its own organization only, and a public (``terbuka``) LID
+    public datasets only. Datasets the caller may not see are not named."""
+    problems: list[str] = []
+    for package_id in package_ids:
+        package = model.Package.get(package_id)
+        if package is None:
+            continue
+        if schema.visible_package(package_id, context) is None:
+            if (package.private and lid.classification == "terbuka") or (
+                    package.owner_org != lid.organization_id):
+                problems.append(tk._("A linked dataset you may not see cannot be served by "
+                                     "this LID; ask its organization to remove the link"))
+            continue
+        if not lid.organization_id or package.owner_org != lid.organization_id:
+            problems.append(tk._(
+                "%(name)s belongs to another organization: an LID serves datasets of its own "
+                "organization only") % {"name": package.name})
+        elif package.private and lid.classification == "terbuka":
+            problems.append(tk._(
+                "%(name)s is private: a public (terbuka) LID serves public datasets only")
+                % {"name": package.name})
+    if problems:
+        model.Session.rollback()
+        raise tk.ValidationError({"datasets": problems})
+
+
 def _domain_for(user: model.User, requested: str | None) -> tuple[str, str | None]:
     """(IPPD domain, organization id) of a new entry; the caller must act for that IPPD."""
     registration = access.operator_registration(user, requested or None)
@@ -97,6 +128,7 @@ def _domain_for(user: model.User, requested: str | None) -> tuple[str, str | Non
     return domain, ippd.organization_id if ippd else None
 
 
+@schema.validated(schema.create_schema)
 def lid_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Add an entry to the Katalog LID (as a draft, or ``ready`` for SPLP).
 
@@ -111,9 +143,7 @@ def lid_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """
     tk.check_access("splpdepok_lid_create", context, data_dict)
     user = _actor(context)
-    data, errors = schema.validate(data_dict, schema.create_schema(), context)
-    if errors:
-        raise tk.ValidationError(cast(ErrorDict, errors))
+    data = data_dict
     domain, org_id = _domain_for(user, data.get("ippd_domain"))
     ippd = Ippd.by_domain(domain)
     now = utcnow()
@@ -124,6 +154,7 @@ def lid_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
               attributes=data.get("attributes") or [],
               **{f: data[f] for f in EDITABLE if f not in ("description", "attributes")})
     _unique(lid)
+    _check_links(lid, data.get("datasets") or [], context)
     if data.get("ready"):
         errors = _ready_errors(lid)
         if errors:
@@ -133,9 +164,10 @@ def lid_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     _flush(lid)
     lid.set_datasets(data.get("datasets") or [])
     _commit(context)
-    return lid_dict(lid)
+    return lid_dict(lid, context)
 
 
+@schema.validated(schema.update_schema)
 def lid_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Change an entry; fields not given stay. A change to a field SPLP carries sends a synced
     entry back to ``ready`` (it must be synchronised again).
@@ -145,9 +177,7 @@ def lid_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     (other parameters as for create)
     """
     tk.check_access("splpdepok_lid_update", context, data_dict)
-    data, errors = schema.validate(data_dict, schema.update_schema(), context)
-    if errors:
-        raise tk.ValidationError(cast(ErrorDict, errors))
+    data = data_dict
     lid = _get(data["id"], for_update=True)
     changed = [f for f in EDITABLE if f in data and data[f] != getattr(lid, f)]
     for field in changed:
@@ -166,27 +196,29 @@ def lid_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     if lid.status in SYNCABLE and lid.status != READY and set(changed) & set(SPLP_FIELDS):
         lid.status = READY
     if "datasets" in data:
+        _check_links(lid, data["datasets"] or [], context)
         lid.set_datasets(data["datasets"] or [])
+    elif "classification" in changed and lid.classification == "terbuka":
+        _check_links(lid, lid.dataset_ids(), context)
     lid.modified = utcnow()
     _flush(lid)
     _commit(context)
-    return lid_dict(lid)
+    return lid_dict(lid, context)
 
 
 @tk.side_effect_free
+@tk.validate(schema.id_schema)
 def lid_show(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """One entry (``terbatas`` ones only for signed-in users, drafts for their managers).
 
     :param id: the entry
     """
-    data, errors = tk.navl_validate(data_dict, schema.id_schema(), context)
-    if errors:
-        raise tk.ValidationError(cast(ErrorDict, errors))
-    _get(data["id"])
-    tk.check_access("splpdepok_lid_show", context, data)
-    return lid_dict(_get(data["id"]))
+    _get(data_dict["id"])
+    tk.check_access("splpdepok_lid_show", context, data_dict)
+    return lid_dict(_get(data_dict["id"]), context)
 
 
+@tk.validate(schema.id_schema)
 def lid_delete(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Remove an entry (and its links and ledger row). An API already in SPLP stays there:
     the result names it so the IPPD can ask SPLP to retire it.
@@ -228,6 +260,7 @@ def _facet(query: Any, column: Any) -> dict[str, int]:
 
 
 @tk.side_effect_free
+@tk.validate(schema.list_schema)
 def lid_list(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Search the Katalog LID. Anonymous callers see open (``terbuka``) entries only.
 
@@ -241,9 +274,7 @@ def lid_list(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
         status over the matching entries)
     """
     tk.check_access("splpdepok_lid_list", context, data_dict)
-    data, errors = tk.navl_validate(data_dict, schema.list_schema(), context)
-    if errors:
-        raise tk.ValidationError(cast(ErrorDict, errors))
+    data = data_dict
     user = access.user_obj(context.get("user"))
     query = _visible(model.Session.query(Lid), user, bool(data.get("mine")))
     if data.get("q"):
@@ -258,9 +289,10 @@ def lid_list(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
         if data.get(key):
             query = query.filter(getattr(Lid, key) == data[key])
     if data.get("dataset"):
-        package = model.Package.get(data["dataset"])
+        # a dataset the caller may not see matches nothing, as one that does not exist
+        package = schema.visible_package(data["dataset"], context)
         query = query.join(LidDataset, LidDataset.lid_id == Lid.id).filter(
-            LidDataset.package_id == (package.id if package else data["dataset"]))
+            LidDataset.package_id == (package.id if package else None))
     count = query.count()
     organizations = _facet(query, Lid.organization_id)
     titles = {g.id: (g.name, g.title) for g in model.Session.query(model.Group)
@@ -273,4 +305,4 @@ def lid_list(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
         "status": _facet(query, Lid.status),
     }
     rows = query.order_by(Lid.name, Lid.id).offset(data["offset"]).limit(data["limit"]).all()
-    return {"count": count, "results": [lid_dict(lid) for lid in rows], "facets": facets}
+    return {"count": count, "results": [lid_dict(lid, context) for lid in rows], "facets": facets}

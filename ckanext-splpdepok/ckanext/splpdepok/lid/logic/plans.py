@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, ContextValidator
 from ckanext.splpdepok import config
-from ckanext.splpdepok.lid import access
+from ckanext.splpdepok.lid import access, schema
 from ckanext.splpdepok.lid.logic.entries import _actor, _commit
 from ckanext.splpdepok.lid.model import DRAFT, Lid, lid_table, make_id, utcnow
 from ckanext.splpdepok.lid.plan_model import Plan, SyncRun, checks_for, run_table
@@ -92,6 +92,7 @@ def plan_dict(plan: Plan, *, detail: bool = True) -> dict[str, Any]:
     return data
 
 
+@tk.validate(schema.plan_create_schema)
 def plan_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Prepare the connection plan of an IPPD with SPLP (SOP step 11).
 
@@ -132,6 +133,7 @@ def plan_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     return plan_dict(plan)
 
 
+@tk.validate(schema.plan_update_schema)
 def plan_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Edit a draft plan (step 11): the LIDs planned, the tenant domain.
 
@@ -153,6 +155,7 @@ def plan_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+@tk.validate(schema.id_schema)
 def plan_show(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """A plan with its LIDs, SOP events, recent sync runs and checks.
 
@@ -184,6 +187,7 @@ def _store_guide(plan: Plan, upload: Any) -> dict[str, Any]:
     return {"guide": checked.filename, "sha256": plan.guide_sha256}
 
 
+@tk.validate(schema.plan_advance_schema)
 def plan_advance(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Carry out step 12 (``send``), 13 (``receive_guide``, with ``guide_upload``) or 14
     (``instruct_sync``) of the plan. SPLP's steps are recorded by the walidata or IPPD admin.

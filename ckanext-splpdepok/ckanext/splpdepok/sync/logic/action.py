@@ -17,6 +17,7 @@ from ckanext.splpdepok.sync.model import (
     SyncRunItem,
     SyncTarget,
 )
+from sqlalchemy.exc import IntegrityError
 
 FIELDS = ("name", "title", "type", "url", "credential_ref", "org_map", "selection",
           "field_policy", "name_prefix", "extras_mode", "withdraw_mode", "withdraw_max_share",
@@ -61,8 +62,19 @@ def target_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     target = SyncTarget(**{k: data_dict[k] for k in FIELDS if k in data_dict})
     target.title = target.title or target.name
     model.Session.add(target)
+    _flush_unique_name()
     _commit(context)
     return target.dictize()
+
+
+def _flush_unique_name() -> None:
+    """The name's unique constraint decides between two simultaneous creates or renames."""
+    try:
+        model.Session.flush()
+    except IntegrityError:
+        model.Session.rollback()
+        raise tk.ValidationError(
+            {"name": [tk._("A target with this name already exists")]}) from None
 
 
 @tk.validate(lambda: schema.target_schema(update=True))
@@ -80,6 +92,7 @@ def target_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
         if key in data_dict:
             setattr(target, key, data_dict[key])
     _check_url(target.dictize(), target.type)
+    _flush_unique_name()
     _commit(context)
     return target.dictize()
 
@@ -93,6 +106,7 @@ def target_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+@tk.validate(schema.empty_schema)
 def target_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """Every target with its summary (no params)."""
     tk.check_access("splpdepok_target_list", context, data_dict)

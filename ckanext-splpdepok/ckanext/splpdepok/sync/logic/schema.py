@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema, ValidatorFactory
+from ckanext.splpdepok.security.validators import bad_text
 from ckanext.splpdepok.sync import credentials
 
 Invalid = tk.Invalid
@@ -16,11 +18,22 @@ TYPES = ("ckan", "jabar", "harvest")
 SELECTION_MODES = ("all", "organization", "tag")
 
 
+def _clean(text: str) -> str:
+    if bad_text(text) or len(text) > 20000:
+        raise Invalid(tk._("Must not contain NUL bytes or invalid characters"))
+    return text
+
+
 def _pairs(value: Any) -> dict[str, str]:
     """A dict from a dict, a JSON object, or text lines ``key = value``."""
     if isinstance(value, dict):
-        return {str(k).strip(): str(v).strip() for k, v in value.items() if str(k).strip()}
-    text = str(value or "").strip()
+        if len(value) > 1000:
+            raise Invalid(tk._("Too many entries"))
+        return {_clean(str(k).strip()): _clean(str(v).strip()) for k, v in value.items()
+                if str(k).strip()}
+    if not isinstance(value, str):
+        raise Invalid(tk._("Write one 'local = remote' pair per line"))
+    text = _clean(value.strip())
     if not text:
         return {}
     if text.startswith("{"):
@@ -65,19 +78,23 @@ def selection(value: Any, context: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise Invalid(tk._("Not a selection"))
     mode = value.get("mode") or "all"
+    if not isinstance(mode, str):
+        raise Invalid(tk._("Selection is 'all', 'organization' or 'tag'"))
     if mode not in SELECTION_MODES:
         raise Invalid(tk._("Selection is 'all', 'organization' or 'tag'"))
     values = value.get("values") or []
     if isinstance(values, str):
         values = [v.strip() for v in values.split(",")]
-    values = [str(v).strip() for v in values if str(v).strip()]
+    if not isinstance(values, list) or len(values) > 1000:
+        raise Invalid(tk._("Name the organizations or tags as a list"))
+    values = [_clean(str(v).strip()) for v in values if str(v).strip()]
     if mode != "all" and not values:
         raise Invalid(tk._("Name at least one organization or tag"))
     return {"mode": mode, "values": values}
 
 
 def credential_ref(value: Any, context: Any) -> str:
-    value = (value or "").strip()
+    value = (value if isinstance(value, str) else "").strip()
     if not credentials.valid_reference(value):
         raise Invalid(tk._(
             "Name an environment variable starting with SPLPDEPOK_SYNC_ or a setting starting "
@@ -87,7 +104,7 @@ def credential_ref(value: Any, context: Any) -> str:
 
 def one_of(*choices: str) -> Any:
     def check(value: Any, context: Any) -> str:
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             raise Invalid(tk._("Must be one of: {}").format(", ".join(choices)))
         return value
     return check
@@ -95,13 +112,15 @@ def one_of(*choices: str) -> Any:
 
 def matches(pattern: re.Pattern[str], message: str) -> Any:
     def check(value: Any, context: Any) -> str:
-        if not pattern.match(value or ""):
+        if not isinstance(value, str) or not pattern.match(value):
             raise Invalid(tk._(message))
         return value
     return check
 
 
 def http_url(value: Any, context: Any) -> str:
+    if value is not None and not isinstance(value, str):
+        raise Invalid(tk._("Enter an http(s) address"))
     value = (value or "").strip()
     if value and not re.match(r"^https?://[^\s/]+", value):
         raise Invalid(tk._("Enter an http(s) address"))
@@ -109,10 +128,14 @@ def http_url(value: Any, context: Any) -> str:
 
 
 def to_float(value: Any, context: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise Invalid(tk._("Enter a number"))
     try:
         number = float(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise Invalid(tk._("Enter a number")) from exc
+    if not math.isfinite(number) or number > 1e9:
+        raise Invalid(tk._("Enter a number"))
     if number < 0:
         raise Invalid(tk._("Enter a number of at least 0"))
     return number
@@ -123,6 +146,14 @@ def share(value: Any, context: Any) -> float:
     if not 0 <= number <= 1:
         raise Invalid(tk._("Enter a share between 0 and 1"))
     return number
+
+
+def _text(limit: int) -> Any:
+    return _factory("splpdepok_safe_text")(limit)
+
+
+def _int(minimum: int, maximum: int) -> Any:
+    return _factory("splpdepok_int")(minimum, maximum)
 
 
 def catalog_url(value: Any, context: Any) -> str:
@@ -149,18 +180,18 @@ def target_schema(update: bool = False) -> Schema:
     req = [v("ignore_missing")] if update else [v("not_empty")]
     opt = [v("ignore_missing")]
     return {
-        "id": [v("ignore_missing"), v("unicode_safe")] if not update else [
-            v("not_empty"), v("unicode_safe")],
-        "name": [*req, v("unicode_safe"),
+        "id": [v("ignore_missing"), _text(200)] if not update else [
+            v("not_empty"), _text(200)],
+        "name": [*req, _text(200),
                  matches(_SLUG, "Use 2-100 characters: a-z, 0-9, - and _")],
-        "title": [*opt, v("unicode_safe")],
+        "title": [*opt, _text(500)],
         "type": [*req, one_of(*TYPES)],
-        "url": [*opt, http_url],
+        "url": [*opt, _text(2000), http_url],
         "credential_ref": [*opt, credential_ref],
         "org_map": [*opt, org_map],
         "selection": [*opt, selection],
         "field_policy": [*opt, field_policy],
-        "name_prefix": [*opt, v("unicode_safe"),
+        "name_prefix": [*opt, _text(100),
                         matches(_PREFIX, "Use up to 40 characters: a-z, 0-9, - and _")],
         "extras_mode": [*opt, one_of("fields", "extras")],
         "withdraw_mode": [*opt, one_of("delete", "private")],
@@ -169,10 +200,10 @@ def target_schema(update: bool = False) -> Schema:
         "catalog_url": [*opt, catalog_url],
         "catalog_api": [*opt, one_of("ckan", "proxy")],
         "regional_id": [*opt, bounded_int(1, 99999)],
-        "concurrency": [*opt, v("int_validator"), v("is_positive_integer")],
+        "concurrency": [*opt, _int(1, 64)],
         "rate_per_second": [*opt, to_float],
-        "schedule_minutes": [v("ignore_empty"), v("int_validator"), v("natural_number_validator")],
-        "active": [*opt, v("boolean_validator")],
+        "schedule_minutes": [v("ignore_empty"), _int(0, 525600)],
+        "active": [*opt, v("splpdepok_bool")],
     }
 
 
@@ -181,30 +212,35 @@ def _factory(name: str) -> ValidatorFactory:
     return cast(ValidatorFactory, tk.get_validator(name))
 
 
+def empty_schema() -> Schema:
+    """Actions without parameters (anything sent is ignored)."""
+    return {}
+
+
 def id_schema() -> Schema:
     v = tk.get_validator
-    return {"id": [v("not_empty"), v("unicode_safe")]}
+    return {"id": [v("not_empty"), _text(200)]}
 
 
 def run_schema() -> Schema:
     v = tk.get_validator
     return {
-        "id": [v("not_empty"), v("unicode_safe")],
-        "dry_run": [_factory("default")(False), v("boolean_validator")],
-        "only_failed": [_factory("default")(False), v("boolean_validator")],
-        "confirm_withdrawal": [_factory("default")(False), v("boolean_validator")],
-        "background": [_factory("default")(True), v("boolean_validator")],
+        "id": [v("not_empty"), _text(200)],
+        "dry_run": [_factory("default")(False), v("splpdepok_bool")],
+        "only_failed": [_factory("default")(False), v("splpdepok_bool")],
+        "confirm_withdrawal": [_factory("default")(False), v("splpdepok_bool")],
+        "background": [_factory("default")(True), v("splpdepok_bool")],
     }
 
 
 def list_schema() -> Schema:
     v = tk.get_validator
     return {
-        "id": [v("ignore_missing"), v("unicode_safe")],
-        "status": [v("ignore_missing"), v("unicode_safe")],
-        "limit": [_factory("default")(50), v("int_validator"), v("is_positive_integer")],
-        "offset": [_factory("default")(0), v("int_validator"), v("natural_number_validator")],
-        "items": [_factory("default")(True), v("boolean_validator")],
+        "id": [v("ignore_missing"), _text(200)],
+        "status": [v("ignore_missing"), _text(50)],
+        "limit": [_factory("default")(50), _int(1, 1000)],
+        "offset": [_factory("default")(0), _int(0, 10_000_000)],
+        "items": [_factory("default")(True), v("splpdepok_bool")],
     }
 
 

@@ -1,0 +1,11 @@
+"""WSGI entry point for gunicorn (``scripts/portal up``): CKAN's app built from $CKAN_INI, with
+the ini's logging, the same as the Dockerfile's /srv/app/wsgi.py."""
+import logging.config
+import os
+
+from ckan.cli import CKANConfigLoader
+from ckan.config.middleware import make_app
+
+_INI = os.environ["CKAN_INI"]
+logging.config.fileConfig(_INI, disable_existing_loggers=False)
+application = make_app(CKANConfigLoader(_INI).get_config())
