@@ -1,5 +1,6 @@
 """Harvester peers: real CKANs on loopback running ckanext-harvest's CKAN harvester, the way the
-national portal pulls a city (ckanext-harvest's stock CKAN harvester, empty config), plus a DCAT-JSON reader written from the national converter's key list.
+national portal pulls a city (ckanext-harvest's stock CKAN harvester, empty config), plus a
+DCAT-JSON reader written from the national converter's key list.
 
 Two set-ups::
 

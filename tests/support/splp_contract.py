@@ -1,8 +1,9 @@
 """The WSO2 API Manager publisher REST API v4 contract (OpenAPI 3.0.1, ~665 KB), loaded once
 per test process, and the checks the SPLP double runs with it on every exchange.
 
-Vendored in ``tests/lid/contract/`` (source and licence in its README); ``$SPLPDEPOK_SPLP_CONTRACT``
-may point at another copy. The contract's server is ``https://apis.wso2.com/api/am/publisher/v4``: the double
+Vendored in ``tests/lid/contract/`` (source and licence in its README);
+``$SPLPDEPOK_SPLP_CONTRACT`` may point at another copy. The contract's server is
+``https://apis.wso2.com/api/am/publisher/v4``: the double
 serves the same path on 127.0.0.1, and requests are validated as if sent to that origin.
 """
 from __future__ import annotations
