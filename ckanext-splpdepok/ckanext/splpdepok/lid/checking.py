@@ -20,7 +20,6 @@ from ckanext.splpdepok.lid.model import (
     Lid,
     lid_table,
     make_id,
-    utcnow,
 )
 from ckanext.splpdepok.lid.plan_model import Check, CheckResult, Plan
 from ckanext.splpdepok.lid.runner import splp_entry
@@ -28,6 +27,7 @@ from ckanext.splpdepok.lid.splp import ConnectionReport, SplpError, check_connec
 from ckanext.splpdepok.lid.workflow import MACHINE
 from ckanext.splpdepok.notify.mail import Message, add_notice, send
 from ckanext.splpdepok.sop.machine import TransitionError
+from ckanext.splpdepok.common import clock
 
 CHECKABLE = (SYNCED, CONNECTED, CHECK_FAILED)
 
@@ -83,14 +83,14 @@ def run_check(plan_id: str, user: model.User | None) -> tuple[dict[str, Any], li
         model.Session.rollback()
         raise tk.ValidationError({"lid_ids": [tk._("No synchronised LID to check")]})
     check = Check(id=make_id(), plan_id=plan.id, connected=False,
-                  triggered_by=user.name if user else "", created=utcnow())
+                  triggered_by=user.name if user else "", created=clock.now())
     model.Session.add(check)
     model.Session.flush()
     results = [_store(check, lid, report) for lid, report in zip(lids, _reports(plan, lids),
                                                                  strict=True)]
     check.connected = all(r.connected for r in results)
     plan.version += 1
-    plan.modified = utcnow()
+    plan.modified = clock.now()
     outbox: list[Message] = []
     if check.connected:
         transition = MACHINE.find("check_pass", plan.status)

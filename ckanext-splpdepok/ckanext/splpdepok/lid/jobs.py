@@ -7,8 +7,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.splpdepok import config
-from ckanext.splpdepok.lid.model import make_id, utcnow
+from ckanext.splpdepok.lid.model import make_id
 from ckanext.splpdepok.lid.plan_model import Plan, SyncRun, run_table
+from ckanext.splpdepok.common import clock
 
 QUEUE = "splpdepok_lid"
 ACTIVE = ("queued", "running")
@@ -20,11 +21,11 @@ class AlreadyRunning(Exception):
 
 def reap_stale_runs(plan_id: str) -> None:
     """Runs older than the job time-out that never finished (worker killed) become failed."""
-    limit = utcnow() - dt.timedelta(seconds=config.splp_job_timeout_seconds())
+    limit = clock.now() - dt.timedelta(seconds=config.splp_job_timeout_seconds())
     for run in (model.Session.query(SyncRun)
                 .filter(SyncRun.plan_id == plan_id, run_table.c.status.in_(ACTIVE),
                         SyncRun.created < limit)):
-        run.status, run.finished = "failed", utcnow()
+        run.status, run.finished = "failed", clock.now()
         run.message = "The run stopped answering (worker killed or crashed)"
     model.Session.flush()  # CKAN's session does not autoflush
 
@@ -42,7 +43,7 @@ def create_run(plan: Plan, *, user: str = "", dry_run: bool = False) -> SyncRun:
             model.Session.rollback()
             raise AlreadyRunning(plan.ippd_domain)
     run = SyncRun(id=make_id(), plan_id=plan.id, dry_run=dry_run, status="queued",
-                  triggered_by=user, counts={}, results=[], message="", created=utcnow())
+                  triggered_by=user, counts={}, results=[], message="", created=clock.now())
     model.Session.add(run)
     model.Session.commit()
     return run

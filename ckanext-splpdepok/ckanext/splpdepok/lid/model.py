@@ -24,10 +24,6 @@ SPLP_FIELDS = ("name", "description", "endpoint_url", "attributes", "output_form
                "classification", "context", "version")
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.utcnow()
-
-
 def make_id() -> str:
     return str(uuid.uuid4())
 
@@ -53,8 +49,8 @@ lid_table = sa.Table(
     sa.Column("organization_id", sa.UnicodeText),
     sa.Column("owner_user_id", sa.UnicodeText, nullable=False),
     sa.Column("status", sa.UnicodeText, nullable=False, default=DRAFT),
-    sa.Column("created", sa.DateTime, nullable=False),
-    sa.Column("modified", sa.DateTime, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("modified", sa.DateTime(timezone=True), nullable=False),
 )
 
 lid_dataset_table = sa.Table(
@@ -66,7 +62,7 @@ lid_dataset_table = sa.Table(
 )
 
 ledger_table = sa.Table(
-    "splpdepok_lid_ledger",
+    "splpdepok_lid_publication_ledger",
     tk.BaseModel.metadata,
     sa.Column("lid_id", sa.UnicodeText, sa.ForeignKey("splpdepok_lid.id", ondelete="CASCADE"),
               primary_key=True),
@@ -76,8 +72,8 @@ ledger_table = sa.Table(
     sa.Column("lifecycle", sa.UnicodeText),
     sa.Column("last_status", sa.UnicodeText),
     sa.Column("last_error", sa.UnicodeText),
-    sa.Column("synced", sa.DateTime),
-    sa.Column("modified", sa.DateTime, nullable=False),
+    sa.Column("synced", sa.DateTime(timezone=True)),
+    sa.Column("modified", sa.DateTime(timezone=True), nullable=False),
 )
 
 

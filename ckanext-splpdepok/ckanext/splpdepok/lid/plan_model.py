@@ -30,12 +30,12 @@ plan_table = sa.Table(
     sa.Column("guide_sha256", sa.UnicodeText),
     sa.Column("guide_path", sa.UnicodeText),
     sa.Column("creator_user_id", sa.UnicodeText, nullable=False),
-    sa.Column("created", sa.DateTime, nullable=False),
-    sa.Column("modified", sa.DateTime, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("modified", sa.DateTime(timezone=True), nullable=False),
 )
 
 run_table = sa.Table(
-    "splpdepok_lid_sync_run",
+    "splpdepok_lid_publication_run",
     tk.BaseModel.metadata,
     sa.Column("id", sa.UnicodeText, primary_key=True),
     sa.Column("plan_id", sa.UnicodeText,
@@ -47,9 +47,10 @@ run_table = sa.Table(
     sa.Column("counts", JSONB, nullable=False, default=dict),
     sa.Column("results", JSONB, nullable=False, default=list),
     sa.Column("message", sa.UnicodeText, nullable=False, default=""),
-    sa.Column("created", sa.DateTime, nullable=False),
-    sa.Column("started", sa.DateTime),
-    sa.Column("finished", sa.DateTime),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("started", sa.DateTime(timezone=True)),
+    sa.Column("heartbeat", sa.DateTime(timezone=True)),
+    sa.Column("finished", sa.DateTime(timezone=True)),
 )
 
 check_table = sa.Table(
@@ -60,7 +61,7 @@ check_table = sa.Table(
               sa.ForeignKey("splpdepok_lid_plan.id", ondelete="CASCADE"), nullable=False),
     sa.Column("connected", sa.Boolean, nullable=False),
     sa.Column("triggered_by", sa.UnicodeText, nullable=False, default=""),
-    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
 )
 
 check_result_table = sa.Table(

@@ -17,13 +17,13 @@ from ckanext.splpdepok.lid.model import (
     LedgerEntry,
     Lid,
     lid_table,
-    utcnow,
 )
 from ckanext.splpdepok.lid.plan_model import Plan, SyncRun
 from ckanext.splpdepok.lid.splp import SplpError, SyncOptions, sync_lids
 from ckanext.splpdepok.lid.splp.sync import FAILED, UNCHANGED
 from ckanext.splpdepok.lid.workflow import MACHINE
 from ckanext.splpdepok.sop.machine import TransitionError
+from ckanext.splpdepok.common import clock
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -57,7 +57,7 @@ def _entries(plan: Plan, lids: list[Lid], progress: Progress | None
 
 def _ledger(lid: Lid, result: dict[str, Any]) -> None:
     entry = model.Session.get(LedgerEntry, lid.id)
-    now = utcnow()
+    now = clock.now()
     if entry is None:
         entry = LedgerEntry(lid_id=lid.id, context=result["context"], version=result["version"],
                             modified=now)
@@ -73,7 +73,7 @@ def _ledger(lid: Lid, result: dict[str, Any]) -> None:
 
 
 def _finish(run: SyncRun, status: str, message: str) -> None:
-    run.status, run.message, run.finished = status, message, utcnow()
+    run.status, run.message, run.finished = status, message, clock.now()
     model.Session.commit()
 
 
@@ -97,7 +97,7 @@ def _execute(run_id: str, progress: Progress | None) -> dict[str, Any]:
         raise LookupError(f"LID sync run {run_id} not found")
     plan = Plan.get(run.plan_id)
     assert plan is not None
-    run.status, run.started = "running", utcnow()
+    run.status, run.started = "running", clock.now()
     model.Session.commit()
     lids, drafts = planned_lids(plan)
     try:
@@ -141,6 +141,6 @@ def _record_step(plan: Plan, run: SyncRun, counts: dict[str, int]) -> str:
     actor = model.User.get(run.triggered_by) if run.triggered_by else None
     locked.status = transition.target
     locked.version += 1
-    locked.modified = utcnow()
+    locked.modified = clock.now()
     record(locked, transition, actor, data={"run_id": run.id, "counts": counts})
     return ""

@@ -8,6 +8,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
+from ckanext.splpdepok.common import clock
 
 notices_table = sa.Table(
     "splpdepok_notices",
@@ -17,8 +18,8 @@ notices_table = sa.Table(
     sa.Column("subject", sa.UnicodeText, nullable=False),
     sa.Column("body", sa.UnicodeText, nullable=False),
     sa.Column("link", sa.UnicodeText, nullable=False, default=""),
-    sa.Column("created", sa.DateTime, nullable=False),
-    sa.Column("read_at", sa.DateTime),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("read_at", sa.DateTime(timezone=True)),
 )
 
 
@@ -47,7 +48,7 @@ class Notice(tk.BaseModel):  # type: ignore[misc, valid-type]
 def add(user_id: str, subject: str, body: str, link: str = "") -> Notice:
     """Adds a notice in the caller's transaction."""
     notice = Notice(id=str(uuid.uuid4()), user_id=user_id, subject=subject, body=body,
-                    link=link, created=dt.datetime.utcnow())
+                    link=link, created=clock.now())
     model.Session.add(notice)
     return notice
 
@@ -69,4 +70,4 @@ def mark_read(user_id: str, notice_ids: list[str] | None = None) -> int:
                                                notices_table.c.read_at.is_(None))
     if notice_ids:
         query = query.filter(notices_table.c.id.in_(notice_ids))
-    return query.update({Notice.read_at: dt.datetime.utcnow()}, synchronize_session=False)
+    return query.update({Notice.read_at: clock.now()}, synchronize_session=False)

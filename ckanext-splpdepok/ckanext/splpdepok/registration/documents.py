@@ -18,6 +18,7 @@ import magic
 from ckan import model
 from ckanext.splpdepok import config
 from ckanext.splpdepok.registration.model import Document
+from ckanext.splpdepok.common import clock
 
 ALLOWED: dict[str, tuple[str, ...]] = {
     "application/pdf": (".pdf",),
@@ -93,7 +94,7 @@ def store(registration_id: str, upload: CheckedUpload, user_id: str) -> Document
         size=len(upload.content),
         sha256=hashlib.sha256(upload.content).hexdigest(),
         uploaded_by=user_id,
-        created=dt.datetime.utcnow(),
+        created=clock.now(),
     )
     directory = _directory(registration_id)
     os.makedirs(directory, mode=0o750, exist_ok=True)

@@ -30,10 +30,10 @@ registrations_table = sa.Table(
     sa.Column("email", sa.UnicodeText, nullable=False),
     sa.Column("phone", sa.UnicodeText, nullable=False),
     sa.Column("creator_user_id", sa.UnicodeText, nullable=False),
-    sa.Column("created", sa.DateTime, nullable=False),
-    sa.Column("modified", sa.DateTime, nullable=False),
-    sa.Column("submitted", sa.DateTime),
-    sa.Column("decided", sa.DateTime),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("modified", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("submitted", sa.DateTime(timezone=True)),
+    sa.Column("decided", sa.DateTime(timezone=True)),
     sa.Column("user_id", sa.UnicodeText),
     sa.Column("organization_id", sa.UnicodeText),
     sa.Column("ippd_id", sa.UnicodeText),
@@ -59,7 +59,7 @@ documents_table = sa.Table(
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("sha256", sa.UnicodeText, nullable=False),
     sa.Column("uploaded_by", sa.UnicodeText, nullable=False),
-    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
 )
 
 ippds_table = sa.Table(
@@ -73,8 +73,8 @@ ippds_table = sa.Table(
     sa.Column("admin_user_id", sa.UnicodeText),
     sa.Column("admin_registration_id", sa.UnicodeText),
     sa.Column("tenant_domain", sa.UnicodeText),
-    sa.Column("created", sa.DateTime, nullable=False),
-    sa.Column("modified", sa.DateTime, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("modified", sa.DateTime(timezone=True), nullable=False),
 )
 
 

@@ -30,6 +30,7 @@ from ckan.logic.schema import create_user_for_user_invite_schema
 from ckan.types import Context
 from ckanext.splpdepok.registration import roles
 from ckanext.splpdepok.registration.model import Ippd, Registration
+from ckanext.splpdepok.common import clock
 
 ROLE_RANK = {"member": 1, "editor": 2, "admin": 3}
 CREATE, LINK, REACTIVATE, GRANT, KEEP = "create", "link", "reactivate", "grant", "keep"
@@ -228,7 +229,7 @@ def provision(reg: Registration, chosen: Plan, site_user: str) -> Outcome:
     """Carries out ``chosen`` (made under the row lock, not blocked)."""
     if chosen.blocked:
         raise ValueError("a blocked plan cannot be carried out")
-    now = dt.datetime.utcnow()
+    now = clock.now()
     user, user_created = _user(reg, chosen, site_user)
     org, org_created = _organization(chosen, site_user)
     walidata = roles.walidata_org()

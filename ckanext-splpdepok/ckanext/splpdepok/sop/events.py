@@ -16,6 +16,7 @@ from ckan import model
 from ckanext.splpdepok.sop import standards
 from ckanext.splpdepok.sop.machine import Transition
 from sqlalchemy.dialects.postgresql import JSONB
+from ckanext.splpdepok.common import clock
 
 events_table = sa.Table(
     "splpdepok_sop_events",
@@ -30,7 +31,7 @@ events_table = sa.Table(
     sa.Column("step", sa.Integer, nullable=False),
     sa.Column("actor_user_id", sa.UnicodeText),
     sa.Column("actor_name", sa.UnicodeText, nullable=False),
-    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Column("note", sa.UnicodeText, nullable=False, default=""),
     sa.Column("elapsed_minutes", sa.Float),
     sa.Column("standard_minutes", sa.Float),
@@ -96,7 +97,7 @@ def record(subject_type: str, subject_id: str, transition: Transition, *,
     the SOP's preparation happens on paper first).
     """
     model.Session.flush()
-    now = now or dt.datetime.utcnow()
+    now = now or clock.now()
     history = for_subject(subject_type, subject_id)
     clock_start = next((e for e in reversed(history) if (e.data or {}).get("clock", True)),
                        None)

@@ -17,12 +17,12 @@ from ckanext.splpdepok.lid.model import (
     LidDataset,
     lid_table,
     make_id,
-    utcnow,
 )
 from ckanext.splpdepok.lid.plan_model import Plan
 from ckanext.splpdepok.lid.splp.mapping import LidMappingError, map_lid
 from ckanext.splpdepok.registration.model import Ippd
 from sqlalchemy.exc import IntegrityError
+from ckanext.splpdepok.common import clock
 
 EDITABLE = ("name", "description", "endpoint_url", "attributes", "output_format",
             "classification", "context", "version")
@@ -146,7 +146,7 @@ def lid_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     data = data_dict
     domain, org_id = _domain_for(user, data.get("ippd_domain"))
     ippd = Ippd.by_domain(domain)
-    now = utcnow()
+    now = clock.now()
     lid = Lid(id=make_id(), ippd_domain=domain,
               tenant_domain=(ippd.tenant_domain if ippd and ippd.tenant_domain else domain),
               organization_id=org_id, owner_user_id=user.id, status=DRAFT, created=now,
@@ -200,7 +200,7 @@ def lid_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
         lid.set_datasets(data["datasets"] or [])
     elif "classification" in changed and lid.classification == "terbuka":
         _check_links(lid, lid.dataset_ids(), context)
-    lid.modified = utcnow()
+    lid.modified = clock.now()
     _flush(lid)
     _commit(context)
     return lid_dict(lid, context)

@@ -15,13 +15,14 @@ from ckan.types import Context, ContextValidator
 from ckanext.splpdepok import config
 from ckanext.splpdepok.lid import access, schema
 from ckanext.splpdepok.lid.logic.entries import _actor, _commit
-from ckanext.splpdepok.lid.model import DRAFT, Lid, lid_table, make_id, utcnow
+from ckanext.splpdepok.lid.model import DRAFT, Lid, lid_table, make_id
 from ckanext.splpdepok.lid.plan_model import Plan, SyncRun, checks_for, run_table
 from ckanext.splpdepok.lid.workflow import ADVANCE, MACHINE, SUBJECT
 from ckanext.splpdepok.registration import documents
 from ckanext.splpdepok.registration.model import Ippd
 from ckanext.splpdepok.sop import events
 from ckanext.splpdepok.sop.machine import NEW, Transition, TransitionError
+from ckanext.splpdepok.common import clock
 
 
 class Conflict(tk.ValidationError):
@@ -121,7 +122,7 @@ def plan_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
             % {"url": config.splp_base_url() or "-"}]})
     tenant = _tenant(data_dict.get("tenant_domain") or ippd.tenant_domain
                      or config.splp_tenant_domain() or domain)
-    now = utcnow()
+    now = clock.now()
     plan = Plan(id=make_id(), ippd_domain=domain, splp_base_url=base_url, tenant_domain=tenant,
                 lid_ids=_lid_ids(data_dict.get("lid_ids"), domain), status="draft", version=1,
                 creator_user_id=user.id, created=now, modified=now)
@@ -148,7 +149,7 @@ def plan_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     if data_dict.get("tenant_domain"):
         plan.tenant_domain = _tenant(data_dict["tenant_domain"])
     plan.version += 1
-    plan.modified = utcnow()
+    plan.modified = clock.now()
     record(plan, transition, user, data={"lid_ids": plan.lid_ids})
     _commit(context)
     return plan_dict(plan)
@@ -220,7 +221,7 @@ def plan_advance(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
         data = _store_guide(plan, data_dict.get("guide_upload"))
     plan.status = transition.target
     plan.version += 1
-    plan.modified = utcnow()
+    plan.modified = clock.now()
     record(plan, transition, user, note=str(data_dict.get("note") or "")[:2000], data=data)
     _commit(context)
     return plan_dict(plan)

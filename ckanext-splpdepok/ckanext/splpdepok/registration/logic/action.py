@@ -27,6 +27,7 @@ from ckanext.splpdepok.registration.model import Ippd, Registration
 from ckanext.splpdepok.registration.workflow import EDITABLE, MACHINE, SUBJECT, SUBMITTED
 from ckanext.splpdepok.sop import events
 from ckanext.splpdepok.sop.machine import NEW, Transition, TransitionError
+from ckanext.splpdepok.common import clock
 
 FIELDS = ("ippd_domain", "ippd_name", "username", "full_name", "email", "phone")
 ORG_FIELDS = ("organization", "new_organization")
@@ -117,7 +118,7 @@ def registration_create(context: Context, data_dict: dict[str, Any]) -> dict[str
         errors.update(org_errors)
     if errors:
         raise tk.ValidationError(cast(ErrorDict, errors))
-    now = dt.datetime.utcnow()
+    now = clock.now()
     reg = Registration(id=str(uuid.uuid4()), kind=kind, status="draft", version=1,
                        creator_user_id=user.id, created=now, modified=now,
                        requested_organization_id=org_id, new_organization_title=new_org,
@@ -188,7 +189,7 @@ def registration_update(context: Context, data_dict: dict[str, Any]) -> dict[str
     if errors:
         model.Session.rollback()
         raise tk.ValidationError(cast(ErrorDict, errors))
-    _bump(reg, dt.datetime.utcnow())
+    _bump(reg, clock.now())
     stored = _store_uploads(reg, uploads, user)
     _record(reg, transition, user, data={"fields": changed, "documents": stored})
     _commit(context)
@@ -213,7 +214,7 @@ def registration_submit(context: Context, data_dict: dict[str, Any]) -> dict[str
     if errors:
         model.Session.rollback()
         raise tk.ValidationError(cast(ErrorDict, errors))
-    now = dt.datetime.utcnow()
+    now = clock.now()
     reg.status, reg.submitted = transition.target, now
     _bump(reg, now)
     evidence = [f"{doc.filename} sha256:{doc.sha256[:16]}"
@@ -258,7 +259,7 @@ def _decide(context: Context, data_dict: dict[str, Any], name: str) -> dict[str,
     if transition.note_required and not note:
         model.Session.rollback()
         raise tk.ValidationError({"note": [tk._("A note is required to return or reject")]})
-    now = dt.datetime.utcnow()
+    now = clock.now()
     outbox: list[Message] = []
     chosen: provision.Plan | None = None
     if name == "approve":

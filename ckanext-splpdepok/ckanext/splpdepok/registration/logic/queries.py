@@ -13,6 +13,7 @@ from ckanext.splpdepok.registration.model import Registration, registrations_tab
 from ckanext.splpdepok.registration.workflow import MACHINE, SUBJECT, SUBMITTED, review_step
 from ckanext.splpdepok.sop import events, sla, standards
 from ckanext.splpdepok.sop.steps import STEPS
+from ckanext.splpdepok.common import clock
 
 
 def age(reg: Registration, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -20,7 +21,7 @@ def age(reg: Registration, now: dt.datetime | None = None) -> dict[str, Any]:
     if reg.status != SUBMITTED or reg.submitted is None:
         return {"age_minutes": None, "standard_minutes": None, "overdue": False}
     step = review_step(reg.kind)
-    minutes = standards.calendar().working_minutes(reg.submitted, now or dt.datetime.utcnow())
+    minutes = standards.calendar().working_minutes(reg.submitted, now or clock.now())
     standard = standards.standard_minutes(step)
     return {"age_minutes": round(minutes, 1), "standard_minutes": standard,
             "overdue": minutes > standard, "review_step": step}

@@ -10,6 +10,7 @@ from ckanext.splpdepok.registration.model import KINDS
 from ckanext.splpdepok.registration.views.common import context, download, error_messages
 from ckanext.splpdepok.registration.workflow import REVIEW_TRANSITIONS, STATES
 from flask import Blueprint, Response
+from ckanext.splpdepok.common import clock
 
 blueprint = Blueprint("splpdepok_registration_admin", __name__,
                       url_prefix="/ckan-admin/pendaftaran")
@@ -177,7 +178,7 @@ def download_export(fmt: str) -> Any:
     if denied is not None:
         return denied
     rows = export.event_rows(export.all_registrations())
-    stamp = dt.datetime.utcnow().strftime("%Y%m%d-%H%M")
+    stamp = clock.now().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         body, mimetype = export.to_csv(rows).encode("utf-8-sig"), "text/csv; charset=utf-8"
     else:

@@ -1,0 +1,7 @@
+"""The shared core every capability uses: one helper for one job.
+
+Pure modules (no CKAN import): ``clock``, ``text``, ``paging``. CKAN-facing: ``context``
+(actor, contexts, ``commit_unless_deferred``), ``errors`` (``Conflict``), ``roles``
+(``is_walidata``), ``dictize`` and ``runs`` (the background-run framework shared by catalog sync
+and SPLP publication).
+"""
