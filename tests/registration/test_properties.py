@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import logic
-from ckanext.splpdepok.registration import documents, validators
+from ckanext.splpdepok.registration.logic import documents, validators
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -84,7 +84,7 @@ def test_nobody_reviews_an_application_naming_them(people: SimpleNamespace, deci
 
 
 def test_the_named_account_is_matched_by_id_too(people: SimpleNamespace) -> None:
-    from ckanext.splpdepok.registration import roles
+    from ckanext.splpdepok.registration.logic import auth as roles
     from ckanext.splpdepok.registration.model import Registration
 
     reg = Registration.get(_submitted(people.applicant)["id"])
@@ -94,7 +94,7 @@ def test_the_named_account_is_matched_by_id_too(people: SimpleNamespace) -> None
 
 
 def test_an_inactive_walidata_reviews_nothing(people: SimpleNamespace) -> None:
-    from ckanext.splpdepok.registration import roles
+    from ckanext.splpdepok.common import roles
 
     user = model.User.get("walidata")
     assert roles.is_walidata(user)

@@ -26,11 +26,24 @@ def actions() -> dict[str, Any]:
 def auth_functions() -> dict[str, Any]:
     from ckanext.splpdepok.registration.logic import auth
 
-    return auth.auth_functions()
+    return {
+        "splpdepok_registration_create": auth.registration_create,
+        "splpdepok_registration_update": auth.registration_update,
+        "splpdepok_registration_submit": auth.registration_submit,
+        "splpdepok_registration_approve": auth.registration_approve,
+        "splpdepok_registration_return": auth.registration_return,
+        "splpdepok_registration_reject": auth.registration_reject,
+        "splpdepok_registration_show": auth.registration_show,
+        "splpdepok_registration_plan": auth.registration_plan,
+        "splpdepok_registration_list": auth.registration_list,
+        "splpdepok_registration_review_queue": auth.registration_review_queue,
+        "splpdepok_sla_report": auth.sla_report,
+        "splpdepok_registration_export": auth.registration_export,
+    }
 
 
 def validators() -> dict[str, Any]:
-    from ckanext.splpdepok.registration import validators as v
+    from ckanext.splpdepok.registration.logic import validators as v
 
     return v.all_validators()
 
@@ -42,9 +55,9 @@ def helpers() -> dict[str, Any]:
 
 
 def blueprints() -> list[Any]:
-    from ckanext.splpdepok.registration.views import admin, applicant
+    from ckanext.splpdepok.registration import views
 
-    return [applicant.blueprint, admin.blueprint]
+    return [views.applicant, views.admin]
 
 
 def cli_commands() -> list[click.Command]:

@@ -5,15 +5,10 @@ import json
 
 import ckan.plugins.toolkit as tk
 import click
-from ckan.types import Context
-from ckanext.splpdepok.registration import export
+from ckanext.splpdepok.common.context import site_context
+from ckanext.splpdepok.registration.logic import export
 from ckanext.splpdepok.registration.model import KINDS
 from ckanext.splpdepok.registration.workflow import STATES
-
-
-def _context() -> Context:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
 
 
 @click.group(short_help="Registrations (SOP steps 1-10): list, show, export")
@@ -32,7 +27,7 @@ def list_(kind: str | None, status: str | None, overdue: bool, text: str | None,
     """One line per registration."""
     query = {k: v for k, v in {"kind": kind, "status": status, "text": text,
                                 "overdue": overdue or None}.items() if v}
-    result = tk.get_action("splpdepok_registration_list")(_context(), dict(query, limit=limit))
+    result = tk.get_action("splpdepok_registration_list")(site_context(), dict(query, limit=limit))
     click.echo(f"{result['count']} registration(s)")
     for reg in result["results"]:
         age = "" if reg["age_minutes"] is None else f" age={reg['age_minutes']}min"
@@ -46,7 +41,7 @@ def list_(kind: str | None, status: str | None, overdue: bool, text: str | None,
 def show(id: str) -> None:
     """A registration and its events, as JSON."""
     try:
-        reg = tk.get_action("splpdepok_registration_show")(_context(), {"id": id})
+        reg = tk.get_action("splpdepok_registration_show")(site_context(), {"id": id})
     except tk.ObjectNotFound as error:
         raise click.ClickException(f"registration {id} not found") from error
     click.echo(json.dumps(reg, indent=2, ensure_ascii=False))

@@ -63,7 +63,7 @@ def splpdepok_ippd_domains_with_admin() -> list[str]:
 def splpdepok_registration_organizations() -> list[tuple[str, str]]:
     """(id, title) of the organizations an IPPD application may choose, for the form's select
     (the walidata organization is not offered)."""
-    from ckanext.splpdepok.registration.applications import organization_options
+    from ckanext.splpdepok.registration.logic.applications import organization_options
 
     return [(org.id, org.title or org.name) for org in organization_options()]
 

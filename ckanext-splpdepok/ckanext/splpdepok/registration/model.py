@@ -13,8 +13,6 @@ import sqlalchemy as sa
 from ckan import model
 
 KINDS = ("ippd", "ippd_admin", "lid")
-DOCUMENT_KINDS = ("letter", "kajian")
-PERSONAL_FIELDS = ("email", "phone")
 
 registrations_table = sa.Table(
     "splpdepok_registrations",

@@ -15,43 +15,23 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context, ErrorDict
+from ckanext.splpdepok.common import clock
+from ckanext.splpdepok.common.context import actor, commit_unless_deferred
+from ckanext.splpdepok.common.errors import Conflict
 from ckanext.splpdepok.notify.mail import Message, add_notice, send
-from ckanext.splpdepok.registration import documents, messages, provision, schema
-from ckanext.splpdepok.registration.applications import (
+from ckanext.splpdepok.registration.logic import documents, messages, provision, queries, schema
+from ckanext.splpdepok.registration.logic.applications import (
     bind_organization,
     field_errors,
     order_errors,
 )
-from ckanext.splpdepok.registration.logic import queries
 from ckanext.splpdepok.registration.model import Ippd, Registration
-from ckanext.splpdepok.registration.workflow import EDITABLE, MACHINE, SUBJECT, SUBMITTED
+from ckanext.splpdepok.registration.workflow import MACHINE, SUBJECT
 from ckanext.splpdepok.sop import events
 from ckanext.splpdepok.sop.machine import NEW, Transition, TransitionError
-from ckanext.splpdepok.common import clock
 
 FIELDS = ("ippd_domain", "ippd_name", "username", "full_name", "email", "phone")
 ORG_FIELDS = ("organization", "new_organization")
-
-
-class Conflict(tk.ValidationError):
-    """Someone else changed the registration first (the API answers 409)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__({"conflict": [message]}, error_summary={"Conflict": message})
-
-
-def _actor(context: Context) -> model.User:
-    user = context.get("auth_user_obj")
-    if not isinstance(user, model.User):
-        user = model.User.get(context.get("user"))
-    if user is None:
-        raise tk.NotAuthorized(tk._("Sign in first"))
-    return user
-
-
-def _commit(context: Context) -> None:
-    if not context.get("defer_commit"):
-        model.repo.commit()
 
 
 def _deliver(context: Context, outbox: list[Message]) -> dict[str, int]:
@@ -77,20 +57,14 @@ def _record(reg: Registration, transition: Transition, user: model.User, note: s
                   measured=measured and not clock_neutral)
 
 
-def _store_uploads(reg: Registration, uploads: list[documents.CheckedUpload],
-                   user: model.User) -> list[str]:
-    return [documents.store(reg.id, upload, user.id).filename for upload in uploads]
+def _store_uploads(reg: Registration, data_dict: dict[str, Any], user: model.User) -> list[str]:
+    """Stores the documents the schema checked (``splpdepok_registration_document``)."""
+    uploads = [data_dict.get(field) for field in documents.UPLOAD_FIELDS.values()]
+    return [documents.store(reg.id, upload, user.id).filename for upload in uploads
+            if isinstance(upload, documents.CheckedUpload)]
 
 
-def _validated(context: Context, data_dict: dict[str, Any],
-               schema_: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]],
-                                                  list[documents.CheckedUpload]]:
-    """Field validation and upload checks together, so a form shows every error at once."""
-    data, errors = tk.navl_validate(data_dict, schema_, context)
-    uploads, upload_errors = documents.check_uploads(data_dict)
-    return data, dict(errors, **upload_errors), uploads
-
-
+@tk.validate(schema.create_schema)
 def registration_create(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Prepare a registration (SOP step 1, 5 or 7), as a draft.
 
@@ -106,13 +80,10 @@ def registration_create(context: Context, data_dict: dict[str, Any]) -> dict[str
         (PDF, DOCX or ODT; multipart upload)
     """
     tk.check_access("splpdepok_registration_create", context, data_dict)
-    user = _actor(context)
-    data_dict, errors, uploads = _validated(context, data_dict, schema.create_schema())
-    kind = data_dict.get("kind", "")
+    user = actor(context)
+    kind = data_dict["kind"]
     org_id = new_org = None
-    if not errors:
-        errors.update(field_errors(kind, data_dict))
-        errors.update(order_errors(kind, data_dict["ippd_domain"]))
+    errors = dict(field_errors(kind, data_dict), **order_errors(kind, data_dict["ippd_domain"]))
     if not errors:
         org_id, new_org, org_errors = bind_organization(kind, data_dict["ippd_domain"], data_dict)
         errors.update(org_errors)
@@ -128,10 +99,10 @@ def registration_create(context: Context, data_dict: dict[str, Any]) -> dict[str
         reg.ippd_name = ippd.name if ippd else ""
     model.Session.add(reg)
     model.Session.flush()
-    stored = _store_uploads(reg, uploads, user)
+    stored = _store_uploads(reg, data_dict, user)
     _record(reg, MACHINE.find("create", NEW, kind), user, data={"documents": stored},
             measured=False)
-    _commit(context)
+    commit_unless_deferred(context)
     return queries.registration_dict(reg, user)
 
 
@@ -159,6 +130,7 @@ def _bump(reg: Registration, now: dt.datetime) -> None:
     reg.modified = now
 
 
+@tk.validate(schema.update_schema)
 def registration_update(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Edit a draft or returned registration (fields given replace the old values).
 
@@ -169,10 +141,7 @@ def registration_update(context: Context, data_dict: dict[str, Any]) -> dict[str
         ``organization`` or ``new_organization`` replaces the previous choice)
     """
     tk.check_access("splpdepok_registration_update", context, data_dict)
-    user = _actor(context)
-    data_dict, errors, uploads = _validated(context, data_dict, schema.update_schema())
-    if errors:
-        raise tk.ValidationError(cast(ErrorDict, errors))
+    user = actor(context)
     reg, transition = _locked(data_dict, "update")
     changed = [f for f in FIELDS if f in data_dict and data_dict[f] != getattr(reg, f)]
     for field in changed:
@@ -190,9 +159,9 @@ def registration_update(context: Context, data_dict: dict[str, Any]) -> dict[str
         model.Session.rollback()
         raise tk.ValidationError(cast(ErrorDict, errors))
     _bump(reg, clock.now())
-    stored = _store_uploads(reg, uploads, user)
+    stored = _store_uploads(reg, data_dict, user)
     _record(reg, transition, user, data={"fields": changed, "documents": stored})
-    _commit(context)
+    commit_unless_deferred(context)
     return queries.registration_dict(reg, user)
 
 
@@ -205,7 +174,7 @@ def registration_submit(context: Context, data_dict: dict[str, Any]) -> dict[str
     :param version: optional expected version
     """
     tk.check_access("splpdepok_registration_submit", context, data_dict)
-    user = _actor(context)
+    user = actor(context)
     reg, transition = _locked(data_dict, "submit")
     missing = [k for k in documents.UPLOAD_FIELDS if k not in reg.current_documents()]
     errors = {documents.UPLOAD_FIELDS[k]: [tk._("Upload this document before submitting")]
@@ -224,7 +193,7 @@ def registration_submit(context: Context, data_dict: dict[str, Any]) -> dict[str
     outbox = messages.on_submit(reg)
     for message in outbox:
         add_notice(message)
-    _commit(context)
+    commit_unless_deferred(context)
     mail = _deliver(context, outbox)
     return dict(queries.registration_dict(reg, user), mail=mail)
 
@@ -252,8 +221,7 @@ def _approval_plan(reg: Registration, data_dict: dict[str, Any]) -> provision.Pl
 
 def _decide(context: Context, data_dict: dict[str, Any], name: str) -> dict[str, Any]:
     tk.check_access(f"splpdepok_registration_{name}", context, data_dict)
-    user = _actor(context)
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    user = actor(context)
     reg, transition = _locked(data_dict, name)
     note = data_dict.get("note", "")
     if transition.note_required and not note:
@@ -274,7 +242,7 @@ def _decide(context: Context, data_dict: dict[str, Any], name: str) -> dict[str,
     _bump(reg, now)
     _record(reg, transition, user, note=note)
     if chosen is not None:
-        outcome = provision.provision(reg, chosen, site_user)
+        outcome = provision.provision(reg, chosen)
         for follow in MACHINE.following(transition, reg.kind):
             _record(reg, follow, user, data=outcome.as_event_data())
         outbox += messages.on_account(reg, outcome)
@@ -282,7 +250,7 @@ def _decide(context: Context, data_dict: dict[str, Any], name: str) -> dict[str,
     for message in outbox:
         add_notice(message)
     try:
-        _commit(context)
+        commit_unless_deferred(context)
     except sa.exc.IntegrityError:  # the database's own guard (one IPPD per domain)
         model.Session.rollback()
         raise Conflict(tk._("Another approval for this IPPD domain went through first. "
@@ -327,10 +295,3 @@ def registration_reject(context: Context, data_dict: dict[str, Any]) -> dict[str
     """
     return _decide(context, data_dict, "reject")
 
-
-def is_submitted(reg: Registration) -> bool:
-    return reg.status == SUBMITTED
-
-
-def is_editable(reg: Registration) -> bool:
-    return reg.status in EDITABLE

@@ -8,12 +8,22 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
-from ckanext.splpdepok.registration import provision, roles, schema
+from ckanext.splpdepok.common import clock
+from ckanext.splpdepok.common.roles import is_walidata, user_obj
+from ckanext.splpdepok.common.text import LIKE_ESCAPE, like_contains
+from ckanext.splpdepok.registration.logic import provision, schema
+from ckanext.splpdepok.registration.logic.auth import (
+    administered_domains,
+    can_view,
+    is_reviewer_of_kind,
+    may_perform,
+)
 from ckanext.splpdepok.registration.model import Registration, registrations_table
 from ckanext.splpdepok.registration.workflow import MACHINE, SUBJECT, SUBMITTED, review_step
 from ckanext.splpdepok.sop import events, sla, standards
 from ckanext.splpdepok.sop.steps import STEPS
-from ckanext.splpdepok.common import clock
+
+SEARCHED = ("ippd_domain", "ippd_name", "username", "full_name", "new_organization_title")
 
 
 def age(reg: Registration, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -31,15 +41,15 @@ def registration_dict(reg: Registration, user: model.User | None, *,
                       with_events: bool = False) -> dict[str, Any]:
     """The registration as ``user`` may see it: the account approval linked and the provisioning
     details of the history only for its reviewers (never for the applicant)."""
-    reviewer = roles.is_reviewer_of_kind(user, reg)
-    data = reg.dictize(personal=roles.can_view(user, reg), reviewer=reviewer)
+    reviewer = is_reviewer_of_kind(user, reg)
+    data = reg.dictize(personal=can_view(user, reg), reviewer=reviewer)
     data.update(age(reg))
     data["actions"] = [name for name in MACHINE.allowed(reg.status, reg.kind)
-                       if roles.may_perform(user, reg, name)[0]]
+                       if may_perform(user, reg, name)[0]]
     # a reviewer who may not review this one (separation of duties) is told why
     refusal = ""
     if reviewer and reg.status == SUBMITTED and not data["actions"]:
-        refusal = tk._(roles.may_perform(user, reg, "approve")[1])
+        refusal = tk._(may_perform(user, reg, "approve")[1])
     data["review_refusal"] = refusal
     if with_events:
         data["events"] = [_event(e.dictize(), reviewer)
@@ -64,12 +74,7 @@ def registration_show(context: Context, data_dict: dict[str, Any]) -> dict[str, 
     reg = Registration.get(data_dict["id"])
     if reg is None:
         raise tk.ObjectNotFound(tk._("Registration not found"))
-    return registration_dict(reg, roles.user_obj(context.get("user")), with_events=True)
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return registration_dict(reg, user_obj(context.get("user")), with_events=True)
 
 
 def visible_query(user: model.User, *, mine: bool = False) -> Any:
@@ -77,9 +82,9 @@ def visible_query(user: model.User, *, mine: bool = False) -> Any:
     query = model.Session.query(Registration)
     if mine:
         return query.filter(Registration.creator_user_id == user.id)
-    if roles.is_walidata(user):
+    if is_walidata(user):
         return query
-    domains = roles.administered_domains(user)
+    domains = administered_domains(user)
     own = Registration.creator_user_id == user.id
     if domains:
         return query.filter(sa.or_(own, sa.and_(Registration.kind == "lid",
@@ -102,7 +107,7 @@ def registration_list(context: Context, data_dict: dict[str, Any]) -> dict[str, 
     :returns: ``{"count": n, "results": [...]}``
     """
     tk.check_access("splpdepok_registration_list", context, data_dict)
-    user = roles.user_obj(context.get("user"))
+    user = user_obj(context.get("user"))
     if user is None:
         raise tk.NotAuthorized(tk._("Sign in to see registrations"))
     query = visible_query(user, mine=bool(data_dict.get("mine")))
@@ -113,9 +118,9 @@ def registration_list(context: Context, data_dict: dict[str, Any]) -> dict[str, 
         query = query.filter(
             registrations_table.c.requested_organization_id == data_dict["organization"])
     if data_dict.get("text"):
-        pattern = _like(data_dict["text"])
-        query = query.filter(sa.or_(*(getattr(Registration, f).ilike(pattern) for f in (
-            "ippd_domain", "ippd_name", "username", "full_name", "new_organization_title"))))
+        pattern = like_contains(data_dict["text"])
+        query = query.filter(sa.or_(*(
+            getattr(Registration, f).ilike(pattern, escape=LIKE_ESCAPE) for f in SEARCHED)))
     query = query.order_by(registrations_table.c.created.desc(), Registration.id)
     limit, offset = data_dict["limit"], data_dict["offset"]
     if data_dict.get("overdue"):
@@ -162,7 +167,7 @@ def registration_plan(context: Context, data_dict: dict[str, Any]) -> dict[str, 
     if reg is None:
         raise tk.ObjectNotFound(tk._("Registration not found"))
     result = provision.plan(reg).dictize()
-    user = roles.user_obj(context.get("user"))
-    result["may_approve"], reason = roles.may_perform(user, reg, "approve")
+    user = user_obj(context.get("user"))
+    result["may_approve"], reason = may_perform(user, reg, "approve")
     result["refusal"] = tk._(reason) if reason else ""
     return result

@@ -2,7 +2,8 @@
 
 Each ``normalise_*`` function is pure (raises ``ValueError`` with an English msgid); the
 ``splpdepok_*`` wrappers adapt them to CKAN's navl validators so errors come back as
-``ValidationError`` dicts, never as server errors.
+``ValidationError`` dicts, never as server errors. Numbers, flags and uploaded documents have
+their own validators here too, so every action validates through its schema alone.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import email_validator
 import idna
 import phonenumbers
 import validators as _validators
-from ckan.types import Context
+from ckan.types import Context, Validator
+from ckanext.splpdepok.registration.logic import documents
 
 _MAX_TEXT = 200
 
@@ -125,6 +127,60 @@ def splpdepok_note(value: Any, context: Context) -> Any:
     return text
 
 
+def _is_empty(value: Any) -> bool:
+    return value is None or value is tk.missing or value == ""
+
+
+def splpdepok_whole_number(value: Any) -> Any:
+    """An integer or its text form; empty passes (for ``default``); a float, a boolean, a list
+    or text that is not a whole number is refused."""
+    if _is_empty(value):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise tk.Invalid(tk._("Must be a whole number"))
+    try:
+        return int(value)
+    except ValueError:  # also more digits than Python converts
+        raise tk.Invalid(tk._("Must be a whole number")) from None
+
+
+def splpdepok_clamped_number(default: int, low: int, high: int) -> Validator:
+    """An integer in [low, high] (clamped), ``default`` when missing; anything else is invalid."""
+
+    def validator(value: Any) -> int:
+        number = splpdepok_whole_number(value)
+        return default if _is_empty(number) else max(low, min(number, high))
+
+    return validator
+
+
+def splpdepok_flag(value: Any) -> Any:
+    """A JSON boolean, or its text form from a query string or form ("true", "1", "on"...);
+    any other type (``1``, a list) is refused."""
+    if _is_empty(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in (
+            "1", "true", "yes", "on", "0", "false", "no", "off"):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    raise tk.Invalid(tk._("Must be true or false"))
+
+
+def splpdepok_registration_document(kind: str) -> Validator:
+    """An uploaded document (werkzeug ``FileStorage``) of ``kind``, read and checked by content
+    (:func:`documents.check_upload`): becomes a :class:`documents.CheckedUpload`, or ``None``
+    when no file was given."""
+
+    def validator(value: Any) -> documents.CheckedUpload | None:
+        try:
+            return documents.check_upload(kind, value)
+        except ValueError as error:
+            raise tk.Invalid(tk._(str(error))) from None
+
+    return validator
+
+
 def all_validators() -> dict[str, Any]:
     return {
         "splpdepok_email": splpdepok_email,
@@ -134,4 +190,8 @@ def all_validators() -> dict[str, Any]:
         "splpdepok_note": splpdepok_note,
         "splpdepok_id": splpdepok_id,
         "splpdepok_strict_text": splpdepok_strict_text,
+        "splpdepok_whole_number": splpdepok_whole_number,
+        "splpdepok_clamped_number": splpdepok_clamped_number,
+        "splpdepok_flag": splpdepok_flag,
+        "splpdepok_registration_document": splpdepok_registration_document,
     }

@@ -13,7 +13,6 @@ approving action's transaction (``defer_commit``), and every step is get-or-crea
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import secrets
@@ -27,10 +26,10 @@ from ckan import model
 from ckan.lib import mailer
 from ckan.lib.munge import munge_title_to_name
 from ckan.logic.schema import create_user_for_user_invite_schema
-from ckan.types import Context
-from ckanext.splpdepok.registration import roles
-from ckanext.splpdepok.registration.model import Ippd, Registration
 from ckanext.splpdepok.common import clock
+from ckanext.splpdepok.common.context import site_context
+from ckanext.splpdepok.common.roles import walidata_org
+from ckanext.splpdepok.registration.model import Ippd, Registration
 
 ROLE_RANK = {"member": 1, "editor": 2, "admin": 3}
 CREATE, LINK, REACTIVATE, GRANT, KEEP = "create", "link", "reactivate", "grant", "keep"
@@ -85,11 +84,6 @@ class Outcome:
         }
 
 
-def _context(site_user: str) -> Context:
-    return {"user": site_user, "ignore_auth": True, "defer_commit": True,
-            "model": model, "session": model.Session}
-
-
 def _accounts_by_email(email: str) -> list[model.User]:
     return (model.Session.query(model.User)
             .filter(sa.func.lower(model.User.email) == email.strip().lower(),
@@ -129,7 +123,7 @@ def _free_name(title: str) -> str:
 
 
 def _plan_organization(reg: Registration, plan: Plan) -> None:
-    walidata = roles.walidata_org()
+    walidata = walidata_org()
     if reg.kind in ("ippd_admin", "lid"):
         ippd = Ippd.by_domain(reg.ippd_domain)
         org = model.Group.get(ippd.organization_id) if ippd else None
@@ -181,7 +175,7 @@ def _membership(org_id: str, user_id: str) -> model.Member | None:
                     model.Member.table_id == user_id, model.Member.state == "active").first())
 
 
-def _user(reg: Registration, chosen: Plan, site_user: str) -> tuple[model.User, bool]:
+def _user(reg: Registration, chosen: Plan) -> tuple[model.User, bool]:
     """The planned account; a new or reactivated user is pending until it follows the
     invitation link (CKAN's own reset-key flow)."""
     if chosen.user_action in (LINK, REACTIVATE):
@@ -194,7 +188,7 @@ def _user(reg: Registration, chosen: Plan, site_user: str) -> tuple[model.User, 
         return user, False
     data = {"name": reg.username, "email": reg.email, "fullname": reg.full_name,
             "password": secrets.token_urlsafe(24), "state": model.State.PENDING}
-    ctx: Context = {**_context(site_user), "schema": create_user_for_user_invite_schema()}
+    ctx = site_context(defer_commit=True, schema=create_user_for_user_invite_schema())
     created = tk.get_action("user_create")(ctx, data)
     user = model.User.get(created["id"])
     assert user is not None
@@ -202,40 +196,40 @@ def _user(reg: Registration, chosen: Plan, site_user: str) -> tuple[model.User, 
     return user, True
 
 
-def _organization(chosen: Plan, site_user: str) -> tuple[model.Group, bool]:
+def _organization(chosen: Plan) -> tuple[model.Group, bool]:
     if chosen.organization_action == LINK:
         org = model.Group.get(chosen.organization_id)
         assert org is not None
         return org, False
     # the full dict, not ``return_id_only``: the activity plugin's subscriber reads result["id"]
     created = tk.get_action("organization_create")(
-        _context(site_user), {"name": chosen.organization_name,
+        site_context(defer_commit=True), {"name": chosen.organization_name,
                               "title": chosen.organization_title})
     org = model.Group.get(created["id"])
     assert org is not None
     return org, True
 
 
-def _grant(org: model.Group, user: model.User, chosen: Plan, site_user: str) -> str:
+def _grant(org: model.Group, user: model.User, chosen: Plan) -> str:
     if chosen.role_action == KEEP:
         return chosen.role
     tk.get_action("member_create")(
-        _context(site_user),
+        site_context(defer_commit=True),
         {"id": org.id, "object": user.id, "object_type": "user", "capacity": chosen.role})
     return chosen.role
 
 
-def provision(reg: Registration, chosen: Plan, site_user: str) -> Outcome:
+def provision(reg: Registration, chosen: Plan) -> Outcome:
     """Carries out ``chosen`` (made under the row lock, not blocked)."""
     if chosen.blocked:
         raise ValueError("a blocked plan cannot be carried out")
     now = clock.now()
-    user, user_created = _user(reg, chosen, site_user)
-    org, org_created = _organization(chosen, site_user)
-    walidata = roles.walidata_org()
+    user, user_created = _user(reg, chosen)
+    org, org_created = _organization(chosen)
+    walidata = walidata_org()
     if walidata is not None and org.id == walidata.id:  # the plan refuses it; never here either
         raise ValueError("approval never grants a role in the walidata organization")
-    role = _grant(org, user, chosen, site_user)
+    role = _grant(org, user, chosen)
     ippd = Ippd.by_domain(reg.ippd_domain, for_update=True)
     if reg.kind == "ippd" and ippd is None:
         ippd = Ippd(id=str(uuid.uuid4()), domain=reg.ippd_domain, name=reg.ippd_name,

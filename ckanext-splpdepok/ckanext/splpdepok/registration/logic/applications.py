@@ -7,7 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckanext.splpdepok.registration import roles
+from ckanext.splpdepok.common.roles import walidata_org
 from ckanext.splpdepok.registration.model import Ippd
 
 
@@ -38,7 +38,7 @@ def choosable_organization(name_or_id: str) -> model.Group | None:
     org = model.Group.get(name_or_id)
     if org is None or not org.is_organization or org.state != "active":
         return None
-    walidata = roles.walidata_org()
+    walidata = walidata_org()
     return None if walidata is not None and org.id == walidata.id else org
 
 
@@ -74,7 +74,7 @@ def bind_organization(kind: str, domain: str,
 
 def organization_options() -> list[model.Group]:
     """The organizations an IPPD application may choose (active ones, not the walidata's)."""
-    walidata = roles.walidata_org()
+    walidata = walidata_org()
     query = model.Session.query(model.Group).filter(
         model.Group.is_organization.is_(True), model.Group.state == "active")
     if walidata is not None:

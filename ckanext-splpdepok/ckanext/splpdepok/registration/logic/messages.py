@@ -6,10 +6,10 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.splpdepok.notify.mail import Message, Recipient, gettext, render
-from ckanext.splpdepok.registration import roles
 from ckanext.splpdepok.registration.helpers import KIND_LABELS
+from ckanext.splpdepok.registration.logic.auth import reviewers_for
 from ckanext.splpdepok.registration.model import Registration
-from ckanext.splpdepok.registration.provision import Outcome, invite_link
+from ckanext.splpdepok.registration.logic.provision import Outcome, invite_link
 
 
 def _site() -> str:
@@ -36,7 +36,7 @@ def applicant(reg: Registration) -> Recipient | None:
 def on_submit(reg: Registration) -> list[Message]:
     link = f"{_site()}/ckan-admin/pendaftaran/{reg.id}"
     out = []
-    for user in roles.reviewers_for(reg):
+    for user in reviewers_for(reg):
         recipient = _recipient(user)
         if recipient is not None:
             out.append(render("registration_submitted", recipient, link=link, **_common(reg)))

@@ -6,7 +6,6 @@ Every upload stays on disk as evidence; the newest of each kind is the current o
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import uuid
@@ -17,8 +16,8 @@ import ckan.plugins.toolkit as tk
 import magic
 from ckan import model
 from ckanext.splpdepok import config
-from ckanext.splpdepok.registration.model import Document
 from ckanext.splpdepok.common import clock
+from ckanext.splpdepok.registration.model import Document
 
 ALLOWED: dict[str, tuple[str, ...]] = {
     "application/pdf": (".pdf",),
@@ -103,17 +102,3 @@ def store(registration_id: str, upload: CheckedUpload, user_id: str) -> Document
     model.Session.add(doc)
     return doc
 
-
-def check_uploads(data_dict: dict[str, Any]) -> tuple[list[CheckedUpload], dict[str, list[str]]]:
-    """Every document upload in an action's input, checked; errors keyed by field name."""
-    checked: list[CheckedUpload] = []
-    errors: dict[str, list[str]] = {}
-    for kind, field in UPLOAD_FIELDS.items():
-        try:
-            upload = check_upload(kind, data_dict.get(field))
-        except ValueError as error:
-            errors[field] = [tk._(str(error))]
-            continue
-        if upload is not None:
-            checked.append(upload)
-    return checked, errors
