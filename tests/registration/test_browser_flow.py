@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -96,8 +97,21 @@ def _subjects(smtp: SmtpServer, address: str) -> list[str]:
     return [m.subject for m in smtp.to(address)]
 
 
-def test_whole_registration_path(browser: Browser, portal: LiveServer,
-                                 smtp: SmtpServer, tmp_path: Path) -> None:
+@dataclass
+class Flow:
+    """What the phases of the walk share: the portal, the browser, the files and the people."""
+
+    browser: Browser
+    portal: LiveServer
+    token: str
+    letter: Path
+    fixed: Path
+    person: dict[str, str]
+    walidata: Page
+    applicant: Page
+
+
+def _start(browser: Browser, portal: LiveServer, tmp_path: Path) -> tuple[Flow, Path]:
     portal.create_user("root", sysadmin=True, email="root@depok.go.id")
     walidata_password = portal.create_user("walidata", email="walidata@depok.go.id")
     applicant_password = portal.create_user("pemohon", email="pemohon@depok.go.id")
@@ -114,24 +128,29 @@ def test_whole_registration_path(browser: Browser, portal: LiveServer,
     person = {"ippd_domain": "depok.go.id", "ippd_name": "Pemerintah Kota Depok",
               "username": "admin-ippd", "full_name": "Admin IPPD", "email":
               "admin.ippd@depok.go.id", "phone": "0812 3456 7890"}
-
     applicant = _signed_in(browser, portal, "pemohon", applicant_password)
+    walidata = _signed_in(browser, portal, "walidata", walidata_password)
+    return Flow(browser, portal, token, letter, fixed, person, walidata, applicant), kajian
+
+
+def _ippd_returned_then_approved(flow: Flow, kajian: Path) -> None:
+    applicant, walidata, portal, token = flow.applicant, flow.walidata, flow.portal, flow.token
     applicant.goto(portal.url + "/")
     applicant.click("header a[href='/pendaftaran'], .masthead a[href='/pendaftaran']")
     applicant.click("#new-ippd")
     options = applicant.locator("#organization option").all_inner_texts()
     assert "Dinas Sosial" in options and "Diskominfo" not in options  # a controlled list
-    _fill(applicant, "ippd", dict(person, new_organization="Dinas Komunikasi dan Informatika"),
-          letter, kajian)
+    _fill(applicant, "ippd", dict(flow.person,
+                                  new_organization="Dinas Komunikasi dan Informatika"),
+          flow.letter, kajian)
     ippd_url = applicant.url
 
-    walidata = _signed_in(browser, portal, "walidata", walidata_password)
     _review(walidata, ippd_url, "return", "Kajian belum ditandatangani")
 
     applicant.goto(ippd_url)
     expect(applicant.locator(".splpdepok-last-note")).to_have_text("Kajian belum ditandatangani")
     applicant.click("#edit-registration")
-    applicant.set_input_files("#kajian_upload", str(fixed))
+    applicant.set_input_files("#kajian_upload", str(flow.fixed))
     applicant.click("button[name=then_submit]")
     expect(applicant.locator(".splpdepok-registration-details .splpdepok-status-submitted")) \
         .to_be_visible()
@@ -158,25 +177,30 @@ def test_whole_registration_path(browser: Browser, portal: LiveServer,
     events = walidata.locator(".splpdepok-timeline .splpdepok-event")
     expect(events).to_have_count(7)
 
-    _fill(applicant, "ippd_admin", person, letter, fixed)
-    _review(walidata, applicant.url, "approve")
+
+def _admin_approved_and_activated(flow: Flow, smtp: SmtpServer) -> None:
+    _fill(flow.applicant, "ippd_admin", flow.person, flow.letter, flow.fixed)
+    _review(flow.walidata, flow.applicant.url, "approve")
 
     invite = [m for m in smtp.to("admin.ippd@depok.go.id") if "/user/reset/" in m.body][-1]
     link = re.search(r"https?://\S+/user/reset/\S+", invite.body)
     assert link, invite.body
-    activation = browser.new_context().new_page()
+    activation = flow.browser.new_context().new_page()
     activation.goto(link.group(0))
     activation.fill("#field-password", PASSWORD)
     activation.fill("#field-confirm-password", PASSWORD)
     activation.click("button[name=save]")
     activation.wait_for_load_state("networkidle")
-    assert portal.action("user_show", {"id": "admin-ippd"}, token)["state"] == "active"
+    assert flow.portal.action("user_show", {"id": "admin-ippd"}, flow.token)["state"] == "active"
 
-    admin = _signed_in(browser, portal, "admin-ippd", PASSWORD)
+
+def _lid_refused_to_its_admin_then_approved(flow: Flow) -> None:
+    portal, token = flow.portal, flow.token
+    admin = _signed_in(flow.browser, portal, "admin-ippd", PASSWORD)
     operator = {"ippd_domain": "depok.go.id", "username": "operator-dinkes",
                 "full_name": "Operator Dinkes", "email": "operator@depok.go.id",
                 "phone": "021 7777 1234"}
-    _fill(admin, "lid", operator, letter, fixed)
+    _fill(admin, "lid", operator, flow.letter, flow.fixed)
     lid_url = admin.url
     _open_review(admin, lid_url)  # the IPPD admin reviews LID registrations, but not its own
     expect(admin.locator("#review-refusal")).to_contain_text("dibuatnya sendiri")
@@ -188,10 +212,18 @@ def test_whole_registration_path(browser: Browser, portal: LiveServer,
     assert portal.action("splpdepok_registration_show", {"id": lid_url.rsplit("/", 1)[-1]},
                          token)["status"] == "submitted"
 
-    _review(walidata, lid_url, "approve")
+    _review(flow.walidata, lid_url, "approve")
     org = portal.action("organization_show", {"id": "dinas-komunikasi-dan-informatika",
                                               "include_users": True}, token)
     assert {u["name"]: u["capacity"] for u in org["users"]}.get("operator-dinkes") == "editor"
+
+
+def test_whole_registration_path(browser: Browser, portal: LiveServer,
+                                 smtp: SmtpServer, tmp_path: Path) -> None:
+    flow, kajian = _start(browser, portal, tmp_path)
+    _ippd_returned_then_approved(flow, kajian)
+    _admin_approved_and_activated(flow, smtp)
+    _lid_refused_to_its_admin_then_approved(flow)
 
     smtp.wait_for(13)
     review = "Pendaftaran perlu diperiksa"

@@ -61,7 +61,7 @@ def test_parse_standard() -> None:
 
 
 def _utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args)  # naive UTC, as stored
+    return dt.datetime(*args, tzinfo=dt.timezone.utc)  # aware UTC, as stored
 
 
 def test_working_minutes_inside_one_day() -> None:

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from ckan import model
 from ckan.tests import factories
+from ckanext.splpdepok.common import clock
 from ckanext.splpdepok.registration.model import Registration
 
 from tests.registration.conftest import PDF, act, fields, upload
@@ -130,7 +131,7 @@ def test_overdue_badge_and_filter(app: Any, people: SimpleNamespace, reg: Any) -
     """Submitted 30 days ago: far past the one-session review standard of step 3."""
     record = Registration.get(reg["id"])
     assert record is not None
-    record.submitted = dt.datetime.utcnow() - dt.timedelta(days=30)
+    record.submitted = clock.now() - dt.timedelta(days=30)
     model.repo.commit()
     fresh = act("create", people.other, **fields("ippd", ippd_domain="baru.depok.go.id"))
     act("submit", people.other, id=fresh["id"])

@@ -42,6 +42,17 @@ def choosable_organization(name_or_id: str) -> model.Group | None:
     return None if walidata is not None and org.id == walidata.id else org
 
 
+def _bound_to_ippd(domain: str, chosen: str,
+                   new: str) -> tuple[str | None, str | None, dict[str, list[str]]]:
+    """Admin and LID registrations: their IPPD's organization, never one they name."""
+    if chosen or new:
+        return None, None, {"organization": [tk._(
+            "This registration is bound to its IPPD's organization: leave the "
+            "organization empty")]}
+    ippd = Ippd.by_domain(domain) if domain else None
+    return (ippd.organization_id if ippd else None), None, {}
+
+
 def bind_organization(kind: str, domain: str,
                       data: dict[str, Any]) -> tuple[str | None, str | None, dict[str, list[str]]]:
     """(requested organization id, new organization title, errors) of an application.
@@ -51,12 +62,7 @@ def bind_organization(kind: str, domain: str,
     """
     chosen, new = data.get("organization") or "", data.get("new_organization") or ""
     if kind in ("ippd_admin", "lid"):
-        if chosen or new:
-            return None, None, {"organization": [tk._(
-                "This registration is bound to its IPPD's organization: leave the "
-                "organization empty")]}
-        ippd = Ippd.by_domain(domain) if domain else None
-        return (ippd.organization_id if ippd else None), None, {}
+        return _bound_to_ippd(domain, chosen, new)
     if chosen and new:
         return None, None, {"organization": [tk._(
             "Choose an organization from the list or ask for a new one, not both")]}

@@ -57,6 +57,15 @@ def _holds(user: model.User, role: str, registration: Registration) -> bool:
     return False
 
 
+def _no_role(registration: Registration, allowed: tuple[str, ...]) -> str:
+    """Why someone holding none of the transition's roles may not perform it (a msgid)."""
+    if APPLICANT in allowed:
+        return "Only the applicant may change or submit this registration"
+    if registration.kind == "lid":
+        return "Only the walidata or the admin of this registration's IPPD may review it"
+    return "Only the walidata may review this registration"
+
+
 def may_perform(user: model.User | None, registration: Registration,
                 name: str) -> tuple[bool, str]:
     """Whether ``user`` may carry out transition ``name``, and an English msgid saying why not."""
@@ -64,12 +73,7 @@ def may_perform(user: model.User | None, registration: Registration,
         return False, "Sign in first"
     allowed = MACHINE.performers(name, registration.kind)
     if not any(_holds(user, role, registration) for role in allowed):
-        if APPLICANT in allowed:
-            return False, "Only the applicant may change or submit this registration"
-        if registration.kind == "lid":
-            return False, ("Only the walidata or the admin of this registration's IPPD may "
-                           "review it")
-        return False, "Only the walidata may review this registration"
+        return False, _no_role(registration, allowed)
     if APPLICANT not in allowed:  # a review: separation of duties
         if registration.creator_user_id == user.id:
             return False, "Nobody may review a registration they created"

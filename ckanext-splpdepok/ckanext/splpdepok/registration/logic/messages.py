@@ -8,8 +8,8 @@ from ckan import model
 from ckanext.splpdepok.notify.mail import Message, Recipient, gettext, render
 from ckanext.splpdepok.registration.helpers import KIND_LABELS
 from ckanext.splpdepok.registration.logic.auth import reviewers_for
-from ckanext.splpdepok.registration.model import Registration
 from ckanext.splpdepok.registration.logic.provision import Outcome, invite_link
+from ckanext.splpdepok.registration.model import Registration
 
 
 def _site() -> str:
