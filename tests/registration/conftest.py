@@ -6,10 +6,10 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from ckan import model
+from ckan import logic, model
 from ckan.tests import factories, helpers
 from werkzeug.datastructures import FileStorage
 
@@ -17,6 +17,23 @@ from tests.support.smtp import mail_to_test_smtp, smtp_server  # noqa: F401
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
        b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None) -> T:
+    """The object a lookup returned, failing the test when there is none (it narrows the type:
+    ``model.User.get`` and friends return ``... | None``)."""
+    assert value is not None
+    return value
+
+
+def first_error(error: logic.ValidationError, field: str) -> str:
+    """The first message of ``field`` in a refusal."""
+    messages = error.error_dict[field]
+    assert isinstance(messages, list) and messages, error.error_dict
+    return str(messages[0])
 
 
 def docx_bytes() -> bytes:

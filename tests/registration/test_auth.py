@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from ckan.tests import factories, helpers
 from ckan.tests.helpers import logic
+from ckan.types import Context
 
 from tests.registration.conftest import act, fields
 
@@ -80,12 +81,12 @@ def test_list_refuses_anonymous(people: SimpleNamespace, draft: Any) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_sla_report_and_export_for_the_walidata_only(people: SimpleNamespace, role: str) -> None:
     who = _who(people, role)
-    context = {"user": who["name"] if who else "", "ignore_auth": False}
+    context: Context = {"user": who["name"] if who else "", "ignore_auth": False}
     expected = role in ("walidata", "sysadmin")
     assert _allowed(lambda: helpers.call_action("splpdepok_sla_report", context=dict(context))) \
         is expected
     assert _allowed(lambda: logic.check_access("splpdepok_registration_export",
-                                               dict(context), {})) is expected
+                                               cast(Context, dict(context)), {})) is expected
 
 
 def test_api_over_http(app: Any, people: SimpleNamespace, draft: Any) -> None:

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from ckan.cli.cli import ckan
 
-from tests.registration.conftest import act, fields
+from tests.registration.conftest import act, fields, found
 
 pytestmark = pytest.mark.usefixtures("mail_to_test_smtp")
 
@@ -51,7 +51,7 @@ def test_registrations_commands(cli: Any, people: SimpleNamespace, tmp_path: Pat
     xlsx = tmp_path / "r.xlsx"
     done = cli.invoke(ckan, ["splpdepok", "registrations", "export", "-o", str(xlsx)])
     assert done.exit_code == 0 and "4 event row(s)" in done.output
-    rows = list(openpyxl.load_workbook(xlsx).active.iter_rows(values_only=True))
+    rows = list(found(openpyxl.load_workbook(xlsx).active).iter_rows(values_only=True))
     assert len(rows) == 1 + 4
     assert rows[0][:3] == ("registration_id", "kind", "status")
 

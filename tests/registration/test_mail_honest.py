@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from ckan.tests import factories
 
-from tests.registration.conftest import act, fields
+from tests.registration.conftest import act, fields, found
 from tests.support.live_server import free_port
 
 
@@ -31,7 +31,7 @@ def _decide_in_the_page(app: Any, user: dict[str, Any], reg_id: str, decision: s
     client = app.test_client()
     headers = {"Authorization": factories.APIToken(user=user["name"])["token"]}
     page = client.get(f"/ckan-admin/pendaftaran/{reg_id}", headers=headers).get_data(as_text=True)
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)
+    token = found(re.search(r'name="_csrf_token" value="([^"]+)"', page)).group(1)
     confirm = client.post(f"/ckan-admin/pendaftaran/{reg_id}/{decision}", headers=headers,
                           data={"_csrf_token": token, "note": note}).get_data(as_text=True)
     assert 'name="confirmed"' in confirm
@@ -100,7 +100,7 @@ def test_reject_without_a_note_is_refused_before_the_confirmation(
     headers = {"Authorization": factories.APIToken(user=people.walidata["name"])["token"]}
     url = f"/ckan-admin/pendaftaran/{reg['id']}"
     page = client.get(url, headers=headers).get_data(as_text=True)
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)
+    token = found(re.search(r'name="_csrf_token" value="([^"]+)"', page)).group(1)
     done = client.post(f"{url}/reject", headers=headers,
                        data={"_csrf_token": token, "note": "  "}, follow_redirects=True)
     html = done.get_data(as_text=True)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ckan import model
 
 from tests.pytest_splpdepok import MIGRATIONS
-from tests.registration.conftest import make_org
+from tests.registration.conftest import found, make_org
 
 
 def _before_0004() -> str:
@@ -59,7 +59,7 @@ def _insert(kind: str, work_unit: str, domain: str = "depok.go.id") -> str:
 
 def test_work_units_become_organization_references(people: SimpleNamespace,
                                                    before_0004: None) -> None:
-    lain, walidata = model.Group.get("dinas-lain"), model.Group.get("diskominfo")
+    lain, walidata = found(model.Group.get("dinas-lain")), found(model.Group.get("diskominfo"))
     ippd_org = make_org("pemkot", title="Pemerintah Kota")
     model.Session.execute(sa.text(
         "INSERT INTO splpdepok_ippds (id, domain, name, organization_id, registration_id, "
@@ -68,7 +68,7 @@ def test_work_units_become_organization_references(people: SimpleNamespace,
     ids = {
         "by_title": _insert("ippd", "Dinas Lain", "a.go.id"),
         "by_name": _insert("ippd", "dinas-lain", "b.go.id"),
-        "walidata": _insert("ippd", walidata.title, "c.go.id"),
+        "walidata": _insert("ippd", found(walidata.title), "c.go.id"),
         "case_differs": _insert("ippd", "dinas lain", "d.go.id"),
         "unknown": _insert("ippd", "Dinas Baru", "e.go.id"),
         "lid": _insert("lid", "Dinas Kesehatan"),
@@ -85,12 +85,12 @@ def test_work_units_become_organization_references(people: SimpleNamespace,
         None, "dinas lain")  # exact matches only
     assert (rows[ids["unknown"]].org, rows[ids["unknown"]].title) == (None, "Dinas Baru")
     assert rows[ids["lid"]].org == ippd_org.id
-    columns = {c["name"] for c in sa.inspect(model.meta.engine).get_columns(
+    columns = {c["name"] for c in sa.inspect(found(model.meta.engine)).get_columns(
         "splpdepok_registrations")}
     assert "work_unit" not in columns
 
     _migrate(_before_0004(), down=True)  # and back: the work unit is written again
-    units = dict(model.Session.execute(sa.text(
-        "SELECT id, work_unit FROM splpdepok_registrations")).all())
+    units = {r.id: r.work_unit for r in model.Session.execute(sa.text(
+        "SELECT id, work_unit FROM splpdepok_registrations"))}
     assert units[ids["by_title"]] == "Dinas Lain" and units[ids["unknown"]] == "Dinas Baru"
     model.Session.commit()

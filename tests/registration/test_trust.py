@@ -11,7 +11,7 @@ from ckan.tests import factories, helpers
 from ckanext.splpdepok.registration.model import Ippd
 from ckanext.splpdepok.registration.workflow import MACHINE, REVIEW_TRANSITIONS
 
-from tests.registration.conftest import act, fields, make_org
+from tests.registration.conftest import act, fields, found, make_org
 
 pytestmark = pytest.mark.usefixtures("mail_to_test_smtp")
 NOTE = {"note": "Catatan pemeriksa"}
@@ -39,7 +39,7 @@ def _approved_ippd_with_admin(people: SimpleNamespace) -> model.User:
     act("approve", people.walidata, id=reg["id"])
     admin_reg = _submitted(people.applicant, "ippd_admin")
     act("approve", people.walidata, id=admin_reg["id"])
-    admin = model.User.get("admin-ippd")
+    admin = found(model.User.get("admin-ippd"))
     admin.state = "active"
     model.repo.commit()
     return admin
@@ -87,16 +87,16 @@ def test_the_named_account_is_matched_by_id_too(people: SimpleNamespace) -> None
     from ckanext.splpdepok.registration.logic import auth as roles
     from ckanext.splpdepok.registration.model import Registration
 
-    reg = Registration.get(_submitted(people.applicant)["id"])
+    reg = found(Registration.get(_submitted(people.applicant)["id"]))
     reg.user_id = people.walidata["id"]
-    assert not roles.may_perform(model.User.get("walidata"), reg, "approve")[0]
-    assert roles.may_perform(model.User.get("root-admin"), reg, "approve")[0]
+    assert not roles.may_perform(found(model.User.get("walidata")), reg, "approve")[0]
+    assert roles.may_perform(found(model.User.get("root-admin")), reg, "approve")[0]
 
 
 def test_an_inactive_walidata_reviews_nothing(people: SimpleNamespace) -> None:
     from ckanext.splpdepok.common import roles
 
-    user = model.User.get("walidata")
+    user = found(model.User.get("walidata"))
     assert roles.is_walidata(user)
     user.state = "pending"
     assert not roles.is_walidata(user)
@@ -133,7 +133,7 @@ def test_an_ippd_admin_reviews_lid_registrations_of_its_own_ippd_only(
     act("approve", people.walidata, id=_submitted(
         people.other, "ippd_admin", ippd_domain="bogor.go.id", username="admin-bogor",
         email="admin@bogor.go.id")["id"])
-    model.User.get("admin-bogor").state = "active"
+    found(model.User.get("admin-bogor")).state = "active"
     model.repo.commit()
     with pytest.raises(helpers.logic.NotAuthorized):
         act("approve", {"name": "admin-bogor"}, id=lid["id"])
@@ -142,9 +142,9 @@ def test_an_ippd_admin_reviews_lid_registrations_of_its_own_ippd_only(
             people.other, ippd_domain="bekasi.go.id", username="admin-bekasi",
             email="b@bekasi.go.id")["id"])
     approved = act("approve", {"name": admin.name}, id=lid["id"])
-    ippd = Ippd.by_domain("depok.go.id")
+    ippd = found(Ippd.by_domain("depok.go.id"))
     assert approved["organization_id"] == ippd.organization_id
-    assert _memberships("operator") == {model.Group.get(ippd.organization_id).name: "editor"}
+    assert _memberships("operator") == {found(model.Group.get(ippd.organization_id)).name: "editor"}
 
 
 def test_the_walidata_reviews_the_lid_registration_its_admin_created(
@@ -162,7 +162,7 @@ def test_the_walidata_reviews_the_lid_registration_its_admin_created(
 
 def test_an_application_cannot_name_the_walidata_organization(people: SimpleNamespace) -> None:
     """Issue 9: the IPPD application naming "Dinas Komunikasi dan Informatika"."""
-    walidata_org = model.Group.get("diskominfo")
+    walidata_org = found(model.Group.get("diskominfo"))
     walidata_org.title = "Dinas Komunikasi dan Informatika"
     model.repo.commit()
     for choice in ("diskominfo", walidata_org.id):
@@ -186,7 +186,7 @@ def test_the_new_organization_is_created_never_matched_by_title(
     assert (plan["organization_action"], plan["organization_name"]) == ("create",
                                                                         "dinas-kesehatan")
     approved = act("approve", people.walidata, id=reg["id"], plan=plan["fingerprint"])
-    org = model.Group.get(approved["organization_id"])
+    org = found(model.Group.get(approved["organization_id"]))
     assert org.name == "dinas-kesehatan" and org.title == "Dinas Kesehatan"
     assert _memberships("admin-ippd") == {"dinas-kesehatan": "admin"}
 
@@ -223,7 +223,7 @@ def test_approval_grants_exactly_the_plan_and_refuses_a_changed_one(
     fresh = act("plan", people.walidata, id=reg["id"])
     assert (fresh["user_action"], fresh["user_name"]) == ("link", "admin-ippd")
     approved = act("approve", people.walidata, id=reg["id"], plan=fresh["fingerprint"])
-    assert approved["organization_id"] == model.Group.get("dinas-lain").id
+    assert approved["organization_id"] == found(model.Group.get("dinas-lain")).id
     assert _memberships("admin-ippd") == {"dinas-lain": "admin"}
 
 

@@ -14,7 +14,7 @@ from ckan.tests import factories
 from ckanext.splpdepok.common import clock
 from ckanext.splpdepok.registration.model import Registration
 
-from tests.registration.conftest import PDF, act, fields, upload
+from tests.registration.conftest import PDF, act, fields, found, upload
 
 pytestmark = pytest.mark.usefixtures("mail_to_test_smtp")
 
@@ -80,7 +80,7 @@ def test_applicant_pages(app: Any, people: SimpleNamespace, reg: Any) -> None:
 def test_form_creates_a_registration_with_csrf(app: Any, people: SimpleNamespace) -> None:
     headers = _auth(people.applicant)
     form = app.get("/pendaftaran/baru/ippd", headers=headers).get_data(as_text=True)
-    data = {k: v for k, v in fields("ippd", ippd_domain="kota.depok.go.id").items()
+    data: dict[str, Any] = {k: v for k, v in fields("ippd", ippd_domain="kota.depok.go.id").items()
             if isinstance(v, str)}
     data.pop("kind")
     data.update({"_csrf_token": _csrf(form), "then_submit": "1",
@@ -129,7 +129,7 @@ def test_reviewer_queue_detail_and_decision(app: Any, people: SimpleNamespace,
 
 def test_overdue_badge_and_filter(app: Any, people: SimpleNamespace, reg: Any) -> None:
     """Submitted 30 days ago: far past the one-session review standard of step 3."""
-    record = Registration.get(reg["id"])
+    record = found(Registration.get(reg["id"]))
     assert record is not None
     record.submitted = clock.now() - dt.timedelta(days=30)
     model.repo.commit()
@@ -149,14 +149,14 @@ def test_exports_hold_one_row_per_event(app: Any, people: SimpleNamespace, reg: 
     headers = _auth(people.walidata)
     xlsx = app.get("/ckan-admin/pendaftaran/ekspor.xlsx", headers=headers)
     assert xlsx.headers["Content-Disposition"].startswith("attachment")
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.get_data())).active
+    sheet = found(openpyxl.load_workbook(io.BytesIO(xlsx.get_data())).active)
     rows = list(sheet.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert len(body) == 3  # create, submit, return
     as_dicts = [dict(zip(header, row, strict=True)) for row in body]
     assert [r["transition"] for r in as_dicts] == ["create", "submit", "return"]
     assert [r["sop_step"] for r in as_dicts] == [1, 2, 3]
-    assert as_dicts[2]["note"].startswith("=HYPERLINK")
+    assert str(as_dicts[2]["note"]).startswith("=HYPERLINK")
     assert sheet.cell(row=4, column=header.index("note") + 1).data_type == "s"
     csv_text = app.get("/ckan-admin/pendaftaran/ekspor.csv", headers=headers).get_data(
         as_text=True)

@@ -29,6 +29,7 @@ from ckanext.splpdepok.registration.model import Ippd, Registration
 from ckanext.splpdepok.registration.workflow import MACHINE, SUBJECT
 from ckanext.splpdepok.sop import events
 from ckanext.splpdepok.sop.machine import NEW, Transition, TransitionError
+from sqlalchemy import exc
 
 FIELDS = ("ippd_domain", "ippd_name", "username", "full_name", "email", "phone")
 ORG_FIELDS = ("organization", "new_organization")
@@ -251,7 +252,7 @@ def _decide(context: Context, data_dict: dict[str, Any], name: str) -> dict[str,
         add_notice(message)
     try:
         commit_unless_deferred(context)
-    except sa.exc.IntegrityError:  # the database's own guard (one IPPD per domain)
+    except exc.IntegrityError:  # the database's own guard (one IPPD per domain)
         model.Session.rollback()
         raise Conflict(tk._("Another approval for this IPPD domain went through first. "
                             "Reload the registration.")) from None
