@@ -21,14 +21,14 @@ CONFIRMED = ("approve", "reject")  # decisions asked to be confirmed on a second
 
 # -- shared -----------------------------------------------------------------------------------
 
-FORM_FIELDS = ("kind", "ippd_domain", "ippd_name", "username", "full_name", "email",
+_FORM_FIELDS = ("kind", "ippd_domain", "ippd_name", "username", "full_name", "email",
                "organization", "new_organization", "phone", "note", "version")
 
 
-def form_data() -> dict[str, Any]:
+def _form_data() -> dict[str, Any]:
     """Posted fields plus the uploaded files, in the shape the actions take."""
     data: dict[str, Any] = {k: v for k, v in tk.request.form.items()
-                            if k in FORM_FIELDS and v != ""}
+                            if k in _FORM_FIELDS and v != ""}
     if "version" in data:
         try:
             data["version"] = int(data["version"][:10])
@@ -41,12 +41,12 @@ def form_data() -> dict[str, Any]:
     return data
 
 
-def error_messages(error: tk.ValidationError) -> dict[str, list[Any]]:
+def _error_messages(error: tk.ValidationError) -> dict[str, list[Any]]:
     errors = error.error_dict if isinstance(error.error_dict, dict) else {}
     return {k: v if isinstance(v, list) else [str(v)] for k, v in errors.items()}
 
 
-def download(registration_id: str, document_id: str) -> Any:
+def _download(registration_id: str, document_id: str) -> Any:
     """Serves a document to the applicant and the reviewers only, always as an attachment."""
     try:
         tk.check_access("splpdepok_registration_show", request_context(), {"id": registration_id})
@@ -92,11 +92,11 @@ def new(kind: str) -> Any:
     data: dict[str, Any] = {"kind": kind}
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
-        data = dict(form_data(), kind=kind)
+        data = dict(_form_data(), kind=kind)
         try:
             reg = tk.get_action("splpdepok_registration_create")(request_context(), dict(data))
         except tk.ValidationError as error:
-            errors = error_messages(error)
+            errors = _error_messages(error)
         else:
             if tk.request.form.get("then_submit"):
                 return _submit(reg["id"])
@@ -129,12 +129,12 @@ def edit(id: str) -> Any:
         return tk.abort(403, tk._("This registration can no longer be edited"))
     data, errors = dict(reg), {}
     if tk.request.method == "POST":
-        data = dict(form_data(), id=id)
+        data = dict(_form_data(), id=id)
         data.pop("kind", None)
         try:
             tk.get_action("splpdepok_registration_update")(request_context(), dict(data))
         except tk.ValidationError as error:
-            errors = error_messages(error)
+            errors = _error_messages(error)
             data = dict(reg, **{k: v for k, v in data.items() if isinstance(v, str)})
         else:
             if tk.request.form.get("then_submit"):
@@ -149,7 +149,7 @@ def _submit(id: str) -> Any:
     try:
         tk.get_action("splpdepok_registration_submit")(request_context(), {"id": id})
     except tk.ValidationError as error:
-        for messages in error_messages(error).values():
+        for messages in _error_messages(error).values():
             for message in messages:
                 tk.h.flash_error(message)
     else:
@@ -169,7 +169,7 @@ def submit(id: str) -> Any:
 
 @applicant.route("/<id>/dokumen/<document_id>", endpoint="document")
 def applicant_document(id: str, document_id: str) -> Any:
-    return download(id, document_id)
+    return _download(id, document_id)
 
 
 # -- reviewer pages -----------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def queue() -> Any:
             request_context(), dict(filters, limit=PAGE, offset=(page - 1) * PAGE))
     except tk.ValidationError as error:
         result = {"count": 0, "results": []}
-        for messages in error_messages(error).values():
+        for messages in _error_messages(error).values():
             tk.h.flash_error("; ".join(messages))
     return tk.render("splpdepok/registration/admin/queue.html", {
         "result": result, "filters": filters, "page": page, "page_size": PAGE,
@@ -298,7 +298,7 @@ def decide(id: str, decision: str) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Registration not found"))
     except tk.ValidationError as error:
-        for messages in error_messages(error).values():
+        for messages in _error_messages(error).values():
             tk.h.flash_error("; ".join(messages))
     else:
         done = {
@@ -314,7 +314,7 @@ def decide(id: str, decision: str) -> Any:
 
 @admin.route("/<id>/dokumen/<document_id>", endpoint="document")
 def admin_document(id: str, document_id: str) -> Any:
-    return download(id, document_id)
+    return _download(id, document_id)
 
 
 @admin.route("/laporan")
