@@ -125,16 +125,16 @@ def _target(name: str, url: str, selection: dict, prefix: str) -> Any:
 
 def _run(target: Any) -> dict[str, Any]:
     from ckanext.splpdepok.sync import jobs
-    from ckanext.splpdepok.sync.runner import execute_run
+    from ckanext.splpdepok.sync.logic.runner import execute_run
 
-    return execute_run(jobs.create_run(target, user="bench").id)
+    return execute_run(jobs.new_run({}, target, triggered_by="bench"))
 
 
 def _sequential(remote_url: str, token: str, count: int) -> float:
     """The baseline: one ckanapi package_create after the other, same payloads."""
     import ckanapi
     from ckanext.splpdepok.sync import crosswalk
-    from ckanext.splpdepok.sync.source import iter_selected
+    from ckanext.splpdepok.sync.logic.source import iter_selected
 
     packages = list(iter_selected({"mode": "organization", "values": [ORGS[0]]}))[:count]
     client = ckanapi.RemoteCKAN(remote_url, apikey=token)
@@ -149,8 +149,9 @@ def _seed_ledger(target: Any) -> None:
     """The ledger a full push leaves: hashes from the engine's own payload builder."""
     import ckan.model as model
     from ckanext.splpdepok.sync import crosswalk
-    from ckanext.splpdepok.sync.model import LedgerEntry, now
-    from ckanext.splpdepok.sync.source import PayloadBuilder, iter_selected
+    from ckanext.splpdepok.common.clock import now
+    from ckanext.splpdepok.sync.logic.source import PayloadBuilder, iter_selected
+    from ckanext.splpdepok.sync.model import LedgerEntry
 
     builder = PayloadBuilder(target)
     rows = []

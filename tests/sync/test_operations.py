@@ -14,7 +14,8 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 from ckanext.splpdepok.sync import jobs
-from ckanext.splpdepok.sync.model import SyncRun, SyncTarget, now
+from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.sync.model import SyncRun, SyncTarget
 from rq import SimpleWorker
 
 from tests.support.live_server import free_port

@@ -6,9 +6,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from ckanext.splpdepok.sync import credentials, probe
+from ckanext.splpdepok.sync import probe
+from ckanext.splpdepok.sync.logic import credentials
 from ckanext.splpdepok.sync.client import RateLimiter, RetryPolicy, TransientError
-from ckanext.splpdepok.sync.source import selection_query
+from ckanext.splpdepok.sync.logic.source import selection_query
 
 from tests.support.live_server import free_port
 

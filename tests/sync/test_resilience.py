@@ -89,7 +89,7 @@ def test_target_killed_mid_run_then_resumed(remote_ckan, make_target, run_sync, 
 
 def _run_in_child(run_id: str) -> None:
     model.meta.engine.dispose(close=False)
-    from ckanext.splpdepok.sync.runner import execute_run
+    from ckanext.splpdepok.sync.logic.runner import execute_run
 
     execute_run(run_id)
     os._exit(0)

@@ -21,7 +21,7 @@ from ckanext.splpdepok.sync.remote_read import (
     RemoteDataset,
     lookup_many,
 )
-from ckanext.splpdepok.sync.source import iter_selected
+from ckanext.splpdepok.sync.logic.source import iter_selected
 
 JABAR_PAGE_SIZE = 100
 JABAR_MAX_PAGES = 200

@@ -18,14 +18,16 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 from ckanext.splpdepok import config
-from ckanext.splpdepok.importer import mapping, messages, planner
+from ckanext.splpdepok.common.context import site_context
+from ckanext.splpdepok.importer import mapping, planner
+from ckanext.splpdepok.importer.logic import messages
 from ckanext.splpdepok.importer import model as ledger
 from ckanext.splpdepok.importer.source import OldPortal, SourceError
 from ckanext.splpdepok.sync.client import RetryPolicy
 from ckanext.splpdepok.sync.crosswalk import content_hash
 
 log = logging.getLogger(__name__)
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[int, int, str], None]  # (done, total, phase), as common.progress
 FAILED = "failed"
 DATASET_ACTIONS = (planner.CREATE, planner.UPDATE, planner.UNCHANGED, planner.CONFLICT,
                    planner.SKIP, FAILED)
@@ -49,8 +51,8 @@ class Options:
 
 
 def _site_context() -> Context:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "defer_commit": True}
+    """The site user's context; each write commits with its savepoint and ledger row."""
+    return site_context(defer_commit=True)
 
 
 def _local_groups() -> tuple[dict[str, planner.Local], dict[str, planner.Local], set[str]]:
@@ -103,7 +105,7 @@ def _candidate(pkg: dict[str, Any], orgs: dict[str, str | None], groups: dict[st
 class Importer:
     def __init__(self, options: Options, progress: Progress | None = None) -> None:
         self.options = options
-        self.progress = progress or (lambda phase, done, total: None)
+        self.progress = progress or (lambda done, total, phase: None)
         attempts, backoff, max_wait = config.sync_retry_settings()
         self.portal = OldPortal(options.url, options.token,
                                 timeout=config.sync_timeout_seconds(),
@@ -122,7 +124,7 @@ class Importer:
             version = self.portal.version()
             remote_orgs = self.portal.groups("organization")
             remote_groups = self.portal.groups("group")
-            packages = self.portal.datasets(lambda d, t: self.progress("read", d, t))
+            packages = self.portal.datasets(lambda d, t: self.progress(d, t, "read"))
         except SourceError as exc:
             raise ImportFailed(messages.source_error(str(exc))) from exc
         local_orgs, local_groups, group_ids = _local_groups()
@@ -269,7 +271,7 @@ class Importer:
                                     content_hash(mapped[step.remote_id].payload))
             else:
                 self._item("dataset", step)
-            self.progress("write", done, len(steps))
+            self.progress(done, len(steps), "write")
         return self.report()
 
     def report(self) -> dict[str, Any]:
