@@ -7,9 +7,9 @@ the migration ``0006_importer``.
 """
 from __future__ import annotations
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan import model
 from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.importer.planner import Record
 

@@ -51,7 +51,7 @@ def sync(ctx: click.Context, target_name: str | None, dry_run: bool, only_failed
 
 
 def _print_run(result: dict[str, Any], dry_run: bool) -> None:
-    import ckan.model as model
+    from ckan import model
     from ckanext.splpdepok.sync.model import SyncRunItem
 
     counts = result.get("counts") or {}

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan import model
 from ckan.types import Context
 from ckanext.splpdepok import config
-from ckanext.splpdepok.common.clock import aware, now
+from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.common.runs import AlreadyRunning, RunKind
 from ckanext.splpdepok.sync.model import SyncRun, SyncTarget, run_table
 
@@ -49,22 +49,6 @@ def new_run(context: Context, target: SyncTarget, *, triggered_by: str, dry_run:
 def enqueue(context: Context, target: SyncTarget, run_id: str) -> None:
     """Hands the run to ``ckan jobs worker splpdepok_sync``."""
     RUNS.enqueue(context, run_id, title=f"splpdepok sync {target.name}")
-
-
-def is_stale(run: dict[str, Any], at: dt.datetime | None = None) -> bool:
-    """Whether a live run stopped answering (what the reaper will mark failed): read-only, for
-    pages, which show such a run as "not answering" instead of writing."""
-    at = at or now()
-    if run.get("status") == "running":
-        last = run.get("heartbeat") or run.get("started") or run.get("created")
-        limit = config.sync_stale_after_seconds()
-    elif run.get("status") == "queued":
-        last, limit = run.get("created"), config.sync_job_timeout_seconds()
-    else:
-        return False
-    if isinstance(last, str):
-        last = dt.datetime.fromisoformat(last)
-    return isinstance(last, dt.datetime) and aware(last) < at - dt.timedelta(seconds=limit)
 
 
 def due_targets(at: dt.datetime | None = None) -> list[SyncTarget]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan import model
 from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.common.dictize import dictize as dictize_row
 from sqlalchemy.dialects.postgresql import JSONB

@@ -41,7 +41,7 @@ def _mark_stale(run: dict[str, Any] | None) -> dict[str, Any] | None:
     """A live run whose worker stopped answering shows as such (the scheduler or the next
     worker job marks it failed: pages never write)."""
     if run is not None:
-        run["stale"] = jobs.is_stale(run)
+        run["stale"] = jobs.RUNS.stale(run)
     return run
 
 

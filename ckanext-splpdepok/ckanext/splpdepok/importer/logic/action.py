@@ -5,8 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
-from ckanext.splpdepok.importer.logic import runner
-from ckanext.splpdepok.importer.logic import schema
+from ckanext.splpdepok.importer.logic import runner, schema
 from ckanext.splpdepok.sync.logic import credentials
 
 

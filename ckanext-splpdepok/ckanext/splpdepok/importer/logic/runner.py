@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Context
 from ckanext.splpdepok import config
 from ckanext.splpdepok.common.context import site_context
 from ckanext.splpdepok.importer import mapping, planner
-from ckanext.splpdepok.importer.logic import messages
 from ckanext.splpdepok.importer import model as ledger
+from ckanext.splpdepok.importer.logic import messages
 from ckanext.splpdepok.importer.source import OldPortal, SourceError
 from ckanext.splpdepok.sync.client import RetryPolicy
 from ckanext.splpdepok.sync.crosswalk import content_hash

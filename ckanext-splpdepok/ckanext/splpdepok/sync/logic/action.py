@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan import model
 from ckan.types import Context, DataDict
 from ckanext.splpdepok.common.clock import iso
 from ckanext.splpdepok.common.context import commit_unless_deferred
 from ckanext.splpdepok.common.runs import AlreadyRunning
 from ckanext.splpdepok.sync import jobs
-from ckanext.splpdepok.sync.logic import checks
+from ckanext.splpdepok.sync.logic import checks, schema
 from ckanext.splpdepok.sync.logic import report as sync_report
-from ckanext.splpdepok.sync.logic import schema
 from ckanext.splpdepok.sync.model import (
     LedgerEntry,
     SyncCheck,

@@ -5,14 +5,14 @@ import time
 from typing import Any
 from urllib.parse import quote
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckanext.splpdepok import config
 from ckanext.splpdepok.sync import probe, readiness
-from ckanext.splpdepok.sync.logic import catalog_checks, credentials
 from ckanext.splpdepok.sync.client import CkanClient, RetryPolicy, SyncError
-from ckanext.splpdepok.sync.model import SyncCheck, SyncTarget
+from ckanext.splpdepok.sync.logic import catalog_checks, credentials
 from ckanext.splpdepok.sync.logic.source import iter_selected, selection_query
+from ckanext.splpdepok.sync.model import SyncCheck, SyncTarget
 
 
 def _ckan_rows(target: SyncTarget, token: str | None, timeout: float) -> tuple[list, str | None]:

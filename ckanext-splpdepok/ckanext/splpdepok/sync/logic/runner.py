@@ -11,11 +11,12 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any, cast
 
-import ckan.model as model
 import sqlalchemy as sa
+from ckan import model
 from ckanext.splpdepok import config
+from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.common.runs import QUEUED
 from ckanext.splpdepok.sync import crosswalk, planner
-from ckanext.splpdepok.sync.logic import credentials
 from ckanext.splpdepok.sync.client import (
     CkanClient,
     JabarClient,
@@ -25,11 +26,10 @@ from ckanext.splpdepok.sync.client import (
     SyncError,
     with_client,
 )
-from ckanext.splpdepok.common.clock import now
-from ckanext.splpdepok.common.runs import QUEUED
 from ckanext.splpdepok.sync.jobs import RUNS
-from ckanext.splpdepok.sync.model import LedgerEntry, SyncRun, SyncRunItem, SyncTarget
+from ckanext.splpdepok.sync.logic import credentials
 from ckanext.splpdepok.sync.logic.source import PayloadBuilder, Prepared, iter_selected
+from ckanext.splpdepok.sync.model import LedgerEntry, SyncRun, SyncRunItem, SyncTarget
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -120,7 +120,7 @@ class Runner:
             model.Session.refresh(self.run)
             with RUNS.heartbeat(self.run.id, config.sync_heartbeat_seconds()):
                 return self._execute()
-        except Exception as exc:  # noqa: BLE001 - any crash ends the run as failed, with why
+        except Exception as exc:
             log.exception("sync run %s failed", self.run.id)
             model.Session.rollback()
             return self._finish("failed", f"The run stopped: {exc}")
