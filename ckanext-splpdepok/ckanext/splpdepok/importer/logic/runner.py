@@ -12,11 +12,10 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.types import Context
 from ckanext.splpdepok import config
 from ckanext.splpdepok.common.context import site_context
 from ckanext.splpdepok.importer import mapping, planner
@@ -48,11 +47,6 @@ class Options:
     dry_run: bool = False
     # False: leave the transaction open for the caller (an action called with defer_commit).
     commit: bool = True
-
-
-def _site_context() -> Context:
-    """The site user's context; each write commits with its savepoint and ledger row."""
-    return site_context(defer_commit=True)
 
 
 def _local_groups() -> tuple[dict[str, planner.Local], dict[str, planner.Local], set[str]]:
@@ -187,7 +181,7 @@ class Importer:
             data["id"] = step.remote_id
         savepoint = model.Session.begin_nested()
         try:
-            result = tk.get_action(f"{kind}_create")(_site_context(), data)
+            result = tk.get_action(f"{kind}_create")(site_context(defer_commit=True), data)
             ledger.remember(kind, step.remote_id, result["id"], step.name, self.portal.url)
             savepoint.commit()
         except tk.ValidationError as exc:
@@ -211,7 +205,7 @@ class Importer:
         # One savepoint per dataset: its ledger row commits with it, a failure undoes both.
         savepoint = model.Session.begin_nested()
         try:
-            result = tk.get_action(action)(_site_context(), dict(mapped.payload))
+            result = tk.get_action(action)(site_context(defer_commit=True), dict(mapped.payload))
             ledger.remember("dataset", mapped.id, result["id"], result["name"], self.portal.url,
                             digest, result.get("metadata_modified"))
             savepoint.commit()
@@ -237,8 +231,7 @@ class Importer:
         from ckan.lib import plugins as lib_plugins
 
         plugin = lib_plugins.lookup_package_plugin("dataset")
-        context = cast(Context, {**_site_context(), "model": model, "session": model.Session,
-                                 "ignore_auth": True})
+        context = site_context(defer_commit=True, model=model, session=model.Session)
         if step.action == planner.CREATE:
             schema, action = plugin.create_package_schema(), "package_create"
         else:
