@@ -16,6 +16,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 from ckan.types import Context
 from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.common.runs import AlreadyRunning
 from ckanext.splpdepok.sync import jobs
 from ckanext.splpdepok.sync.model import SyncRun, SyncTarget
 from rq import SimpleWorker
@@ -302,3 +303,17 @@ def test_remote_wins_fields_are_kept(remote_ckan, make_target, run_sync, org, pr
     pushed = remote_ckan.datasets()[name]
     assert pushed["title"] == "Kebijakan baru"
     assert pushed["notes"] == "Diedit di portal nasional"
+
+
+def test_a_refused_run_under_defer_commit_leaves_the_callers_batch_alone(make_target, org):
+    target = model.Session.get(SyncTarget, make_target(org_map={})["id"])
+    assert target is not None
+    jobs.new_run({}, target, triggered_by="test")  # alive: the next one is refused
+    target.title = "Judul dalam batch"
+    model.Session.flush()
+    with pytest.raises(AlreadyRunning):
+        jobs.new_run({"defer_commit": True}, target, triggered_by="test")
+    model.Session.commit()  # the caller ends its batch: its change is still there
+    model.Session.remove()
+    stored = SyncTarget.get(target.id)
+    assert stored is not None and stored.title == "Judul dalam batch"
