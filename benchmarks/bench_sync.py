@@ -43,7 +43,7 @@ def _setup() -> None:
 
 
 def _reset() -> dict[str, str]:
-    import ckan.model as model
+    from ckan import model
     from ckan.cli.db import _run_migrations  # type: ignore[attr-defined]
 
     model.repo.rebuild_db()
@@ -85,7 +85,7 @@ def _datasets(count: int, org_ids: dict[str, str]) -> list[dict[str, Any]]:
 def _load(datasets: list[dict[str, Any]]) -> None:
     import copy
 
-    import ckan.model as model
+    from ckan import model
     from ckan.lib.search import PackageSearchIndex
 
     keys = ("id", "name", "title", "notes", "type", "state", "private", "owner_org",
@@ -109,7 +109,7 @@ def _load(datasets: list[dict[str, Any]]) -> None:
 
 
 def _target(name: str, url: str, selection: dict, prefix: str) -> Any:
-    import ckan.model as model
+    from ckan import model
     from ckanext.splpdepok.sync.model import SyncTarget
 
     target = SyncTarget(name=name, title=name, type="ckan", url=url,
@@ -125,16 +125,16 @@ def _target(name: str, url: str, selection: dict, prefix: str) -> Any:
 
 def _run(target: Any) -> dict[str, Any]:
     from ckanext.splpdepok.sync import jobs
-    from ckanext.splpdepok.sync.runner import execute_run
+    from ckanext.splpdepok.sync.logic.runner import execute_run
 
-    return execute_run(jobs.create_run(target, user="bench").id)
+    return execute_run(jobs.new_run({}, target, triggered_by="bench"))
 
 
 def _sequential(remote_url: str, token: str, count: int) -> float:
     """The baseline: one ckanapi package_create after the other, same payloads."""
     import ckanapi
     from ckanext.splpdepok.sync import crosswalk
-    from ckanext.splpdepok.sync.source import iter_selected
+    from ckanext.splpdepok.sync.logic.source import iter_selected
 
     packages = list(iter_selected({"mode": "organization", "values": [ORGS[0]]}))[:count]
     client = ckanapi.RemoteCKAN(remote_url, apikey=token)
@@ -147,10 +147,11 @@ def _sequential(remote_url: str, token: str, count: int) -> float:
 
 def _seed_ledger(target: Any) -> None:
     """The ledger a full push leaves: hashes from the engine's own payload builder."""
-    import ckan.model as model
+    from ckan import model
+    from ckanext.splpdepok.common.clock import now
     from ckanext.splpdepok.sync import crosswalk
-    from ckanext.splpdepok.sync.model import LedgerEntry, now
-    from ckanext.splpdepok.sync.source import PayloadBuilder, iter_selected
+    from ckanext.splpdepok.sync.logic.source import PayloadBuilder, iter_selected
+    from ckanext.splpdepok.sync.model import LedgerEntry
 
     builder = PayloadBuilder(target)
     rows = []

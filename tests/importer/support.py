@@ -7,10 +7,10 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import pytest
 import requests
+from ckan import model
 
 from tests.schema.plugin_config import PRESETS, PROFILES, SCHEMA
 from tests.support.live_server import portal_plugins, portal_settings
@@ -137,7 +137,7 @@ class Proxy:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, *args: object) -> None:
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def _send(self, status: int, body: bytes, content_type: str) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import pytest
+from ckan import model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from ckanext.splpdepok.importer.cli import import_
@@ -141,10 +141,12 @@ def test_only_the_walidata_imports_and_hostile_input_is_rejected(old_portal, app
     stranger = factories.User()
     token = factories.APIToken(user=stranger["name"])["token"]
     own = factories.APIToken(user=walidata["name"])["token"]
+    denials = []
     for action in ("splpdepok_import_plan", "splpdepok_import_run"):
         denied = app.post(f"/api/3/action/{action}", json={"url": old.url},
                           headers={"Authorization": token})
         assert denied.status_code == 403, denied.body
+        denials.append(denied)
         anonymous = app.post(f"/api/3/action/{action}", json={"url": old.url})
         assert anonymous.status_code == 403
     assert model.Session.query(model.Package).count() == 0
@@ -157,18 +159,20 @@ def test_only_the_walidata_imports_and_hostile_input_is_rejected(old_portal, app
                {"url": old.url, "org_map": {"a\x00": "b"}},
                {"url": old.url, "credential_ref": "SECRET_KEY"},
                {"url": old.url, "credential_ref": "SPLPDEPOK_SYNC_UNSET_NAME"}]
+    answers = []
     for body in hostile:
         response = app.post("/api/3/action/splpdepok_import_plan", json=body,
                             headers={"Authorization": own})
+        answers.append(response)
         assert response.status_code == 409, (body, response.body)
         assert response.json["error"]["__type"] == "Validation Error"
     down = app.post("/api/3/action/splpdepok_import_plan",
                     json={"url": "http://127.0.0.1:9"}, headers={"Authorization": own})
     assert down.status_code == 409
     assert down.json["error"]["url"][0].startswith("Portal lama tidak dapat dibaca: ")
-    assert response.json["error"]["credential_ref"] == [
+    assert answers[-1].json["error"]["credential_ref"] == [
         "Tidak ada nilai dengan nama ini di server"]
-    assert "Hanya walidata" in denied.json["error"]["message"]
+    assert "Hanya walidata" in denials[-1].json["error"]["message"]
     not_ckan = app.post("/api/3/action/splpdepok_import_plan",
                         json={"url": f"{old.url}/dataset"}, headers={"Authorization": own})
     message = not_ckan.json["error"]["url"][0]

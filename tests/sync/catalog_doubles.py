@@ -39,7 +39,7 @@ class _Server:
 
             do_GET = do_POST = _answer
 
-            def log_message(self, *args: Any) -> None:
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _H)
@@ -88,8 +88,12 @@ class JabarCatalogServer(_Server):
             return "limit and skip are whole numbers"
         if not 1 <= int(query["limit"][0]) <= 1000:
             return "limit is 1-1000"
+        return JabarCatalogServer._bad_where(query["where"][0])
+
+    @staticmethod
+    def _bad_where(text: str) -> str:
         try:
-            where = json.loads(query["where"][0])
+            where = json.loads(text)
         except ValueError:
             return "where is not JSON"
         if (not isinstance(where, list) or len(where) != 2 or where[0] != "dataset_class_id=3"

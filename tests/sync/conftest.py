@@ -5,9 +5,9 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import pytest
+from ckan import model
 from ckan.tests import factories
 
 from tests.support.remote_ckan import RemoteCkan, start_remote

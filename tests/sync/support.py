@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.model as model
 import sqlalchemy as sa
+from ckan import model
 from ckan.tests import factories
 from ckanext.splpdepok.sync.model import LedgerEntry
 

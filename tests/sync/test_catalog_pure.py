@@ -74,7 +74,7 @@ class _Canned(_Server):
 
 @pytest.fixture
 def canned() -> Iterator[Any]:
-    servers: list[_Server] = []
+    servers: list[_Canned] = []
 
     def start(answer: Any) -> _Canned:
         servers.append(_Canned(answer))

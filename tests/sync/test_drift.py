@@ -19,6 +19,7 @@ import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
 from ckan.tests import factories, helpers
+from ckan.types import Context
 from sqlalchemy.engine import make_url
 
 from tests.schema.plugin_config import SDI_SCHEMA_MARKS, national_fields, resources
@@ -79,7 +80,7 @@ def _findings(report: dict[str, Any]) -> dict[str, set[str]]:
 def test_drift_check_lists_what_the_national_copy_still_shows(app, live_server,  # noqa: F811
                                                               harvester):
     sysadmin = factories.Sysadmin()
-    context = {"user": sysadmin["name"]}
+    context: Context = {"user": sysadmin["name"]}
     org = factories.Organization(name="disdukcapil", title="Disdukcapil")
     for name in ("penduduk-tetap", "penduduk-ditarik", "penduduk-diprivatkan"):
         _dataset(org, name)

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import pytest
+from ckan import model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from ckan.types import Context
 from ckanext.splpdepok.schemas.fields import LOCAL_DATASET_FIELDS, SDI_DATASET_FIELDS
 from ckanext.splpdepok.schemas.harvest_api import SCHEMING_HARVEST_PREFIX
 
@@ -68,7 +69,9 @@ def sdi_harvester() -> Iterator[RemoteCkan]:
 
 
 def _admin() -> str:
-    return model.Session.query(model.User.name).filter_by(sysadmin=True).first()[0]
+    row = model.Session.query(model.User.name).filter_by(sysadmin=True).first()
+    assert row is not None
+    return row[0]
 
 
 def _catalog() -> dict[str, dict[str, Any]]:
@@ -151,7 +154,7 @@ def test_harvest_target_check_sees_the_portal_ready(live_server, plain_harvester
                                                     monkeypatch):
     ours = _catalog()
     monkeypatch.setitem(tk.config, "ckan.site_url", live_server.url)
-    context = {"user": sysadmin["name"]}
+    context: Context = {"user": sysadmin["name"]}
     target = tk.get_action("splpdepok_target_create")(context, {
         "name": "sdi-harvester", "type": "harvest", "url": plain_harvester.url})
     report = tk.get_action("splpdepok_target_check")(context, {"id": target["id"]})

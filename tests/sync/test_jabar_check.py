@@ -12,9 +12,9 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import pytest
+from ckan import model
 from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 from ckanext.splpdepok.sync import jobs

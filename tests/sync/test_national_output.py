@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from typing import Any
 
-import ckan.model as model
 import ckanapi
 import sqlalchemy as sa
+from ckan import model
 from ckan.lib.search import rebuild
 from ckan.tests import factories
 from ckan.tests.helpers import call_action

@@ -6,15 +6,19 @@ import json
 import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import pytest
+from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
+from ckan.types import Context
+from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.common.runs import AlreadyRunning
 from ckanext.splpdepok.sync import jobs
-from ckanext.splpdepok.sync.model import SyncRun, SyncTarget, now
+from ckanext.splpdepok.sync.model import SyncRun, SyncTarget
 from rq import SimpleWorker
 
 from tests.support.live_server import free_port
@@ -52,6 +56,7 @@ def test_run_as_rq_job_on_the_sync_queue(remote_ckan, make_target, org, prefix, 
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
     model.Session.remove()
     done = SyncRun.get(queued["id"])
+    assert done is not None
     assert done.status == "succeeded" and done.counts["created"] == 1
     assert_converged(remote_ckan, target, prefix)
 
@@ -62,6 +67,7 @@ def test_schedule_enqueues_due_targets_only(make_target, org):
     due = jobs.enqueue_due()
     assert [r.target_id for r in due] == [target["id"]]
     run = SyncRun.get(due[0].id)
+    assert run is not None
     run.status, run.finished = "succeeded", now()
     model.Session.commit()
     assert jobs.enqueue_due() == []
@@ -70,18 +76,74 @@ def test_schedule_enqueues_due_targets_only(make_target, org):
     ckan_jobs.get_queue(jobs.QUEUE).empty()
 
 
+def _running_run(target_id: str, heartbeat: dt.datetime) -> SyncRun:
+    """A run its worker took, last heard of at ``heartbeat``."""
+    target = model.Session.get(SyncTarget, target_id)
+    assert target is not None
+    run = SyncRun.get(jobs.new_run({}, target, triggered_by="test"))
+    assert run is not None
+    run.status, run.started, run.heartbeat = "running", heartbeat, heartbeat
+    model.Session.commit()
+    return run
+
+
 @pytest.mark.ckan_config("ckanext.splpdepok.sync.stale_after_seconds", "60")
 def test_watchdog_fails_runs_without_heartbeat(make_target, org):
-    target = model.Session.get(SyncTarget, make_target(org_map={})["id"])
-    alive, dead = jobs.create_run(target), None
-    alive.status, alive.heartbeat = "running", now()
-    model.Session.commit()
-    assert jobs.reap_stale_runs() == 0
+    alive, dead = _running_run(make_target(org_map={})["id"], now()), None
+    assert jobs.RUNS.reap() == 0
     alive.heartbeat = now() - dt.timedelta(minutes=5)
     model.Session.commit()
-    assert jobs.reap_stale_runs() == 1
+    assert jobs.RUNS.reap() == 1
     dead = SyncRun.get(alive.id)
+    assert dead is not None
     assert dead.status == "failed" and dead.finished is not None
+
+
+def _row(run_id: str) -> dict:
+    table = SyncRun.__table__
+    row = model.Session.execute(table.select().where(table.c.id == run_id)).one()
+    return dict(row._mapping)
+
+
+@pytest.mark.ckan_config("ckanext.splpdepok.sync.stale_after_seconds", "60")
+def test_pages_show_a_dead_run_as_not_answering_without_writing(app, make_target, org,
+                                                                 sysadmin):
+    target = make_target(org_map={})
+    dead = _running_run(target["id"], now() - dt.timedelta(minutes=5))
+    before = _row(dead.id)
+    headers = {"Authorization": helpers.call_action(
+        "api_token_create", context={"user": sysadmin["name"]}, user=sysadmin["name"],
+        name="pages")["token"]}
+    for url in ("/ckan-admin/sinkronisasi/", f"/ckan-admin/sinkronisasi/{target['name']}",
+                f"/ckan-admin/sinkronisasi/{target['name']}/run/{dead.id}"):
+        page = app.get(url, headers=headers)
+        assert page.status_code == 200, url
+        assert "splpdepok-sync-stale" in page.body, url
+    model.Session.remove()
+    assert _row(dead.id) == before  # GET pages never write: still "running", untouched
+    assert _row(dead.id)["status"] == "running"
+
+
+@pytest.mark.ckan_config("ckanext.splpdepok.sync.stale_after_seconds", "60")
+def test_the_scheduler_reaps_dead_runs(cli, make_target, org):
+    dead = _running_run(make_target(org_map={})["id"], now() - dt.timedelta(minutes=5))
+    scheduled = cli.invoke(ckan_cli, ["splpdepok", "sync", "schedule"])
+    assert scheduled.exit_code == 0, scheduled.output
+    model.Session.remove()
+    row = _row(dead.id)
+    assert row["status"] == "failed" and "resumes from the ledger" in row["message"]
+
+
+def test_a_run_created_under_defer_commit_waits_for_the_callers_commit(make_target, org):
+    target = model.Session.get(SyncTarget, make_target(org_map={})["id"])
+    assert target is not None
+    run_id = jobs.new_run({"defer_commit": True}, target, triggered_by="test")
+    jobs.enqueue({"defer_commit": True}, target, run_id)
+    assert SyncRun.get(run_id) is not None  # visible in the caller's transaction
+    model.Session.rollback()
+    model.Session.remove()
+    assert SyncRun.get(run_id) is None  # nothing was committed: the rollback removed the run
+    assert ckan_jobs.get_queue(jobs.QUEUE).count == 0  # and nothing was queued
 
 
 def test_cli_dry_run_and_run_with_progress(remote_ckan, make_target, org, prefix, cli):
@@ -112,7 +174,7 @@ def test_cli_dry_run_and_run_with_progress(remote_ckan, make_target, org, prefix
 
 def test_connection_check_reports_each_layer(remote_ckan, make_target, org, sysadmin,
                                              monkeypatch):
-    context = {"user": sysadmin["name"]}
+    context: Context = {"user": sysadmin["name"]}
     good = make_target(org_map={org["name"]: "pemkot-depok"})
     report = tk.get_action("splpdepok_target_check")(context, {"id": good["id"]})
     checks = {r["check"]: r for r in report["results"]}
@@ -140,7 +202,7 @@ def test_secrets_never_reach_rows_reports_pages_or_logs(remote_ckan, make_target
     caplog.set_level(logging.DEBUG)
     national_dataset(org, "rahasia")
     target = make_target(org_map={org["name"]: "pemkot-depok", "x": "tidak-ada"})
-    context = {"user": sysadmin["name"]}
+    context: Context = {"user": sysadmin["name"]}
     tk.get_action("splpdepok_sync_run")(context, {"id": target["id"], "background": False})
     tk.get_action("splpdepok_target_check")(context, {"id": target["id"]})
     token = remote_ckan.token
@@ -164,7 +226,7 @@ class _JabarStore(BaseHTTPRequestHandler):
     records: dict[str, dict] = {}
     token = "jabar-rahasia"
 
-    def log_message(self, *args: object) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _reply(self, status: int) -> None:
@@ -241,3 +303,17 @@ def test_remote_wins_fields_are_kept(remote_ckan, make_target, run_sync, org, pr
     pushed = remote_ckan.datasets()[name]
     assert pushed["title"] == "Kebijakan baru"
     assert pushed["notes"] == "Diedit di portal nasional"
+
+
+def test_a_refused_run_under_defer_commit_leaves_the_callers_batch_alone(make_target, org):
+    target = model.Session.get(SyncTarget, make_target(org_map={})["id"])
+    assert target is not None
+    jobs.new_run({}, target, triggered_by="test")  # alive: the next one is refused
+    target.title = "Judul dalam batch"
+    model.Session.flush()
+    with pytest.raises(AlreadyRunning):
+        jobs.new_run({"defer_commit": True}, target, triggered_by="test")
+    model.Session.commit()  # the caller ends its batch: its change is still there
+    model.Session.remove()
+    stored = SyncTarget.get(target.id)
+    assert stored is not None and stored.title == "Judul dalam batch"

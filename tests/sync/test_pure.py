@@ -4,11 +4,13 @@ from __future__ import annotations
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
-from ckanext.splpdepok.sync import credentials, probe
+from ckanext.splpdepok.sync import probe
 from ckanext.splpdepok.sync.client import RateLimiter, RetryPolicy, TransientError
-from ckanext.splpdepok.sync.source import selection_query
+from ckanext.splpdepok.sync.logic import credentials
+from ckanext.splpdepok.sync.logic.source import selection_query
 
 from tests.support.live_server import free_port
 
@@ -77,7 +79,7 @@ def test_retry_policy_retries_transient_errors_only():
 
 
 class _Status(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:

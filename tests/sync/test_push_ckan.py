@@ -1,9 +1,9 @@
 """Push to a second, real CKAN on loopback: create, no-op, update, withdraw, mapping, names."""
 from __future__ import annotations
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import pytest
+from ckan import model
 from ckan.tests import factories, helpers
 
 from tests.sync.support import FAST, assert_converged, ledger, national_dataset

@@ -2,17 +2,19 @@
 every case ends with the remote catalog equal to the ledger, no duplicates, nothing lost."""
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import signal
 import threading
 import time
 
-import ckan.model as model
 import pytest
+from ckan import model
 from ckan.tests import factories, helpers
+from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.sync import jobs
-from ckanext.splpdepok.sync.model import SyncRun
+from ckanext.splpdepok.sync.model import SyncRun, SyncTarget
 
 from tests.sync.faults import FaultProxy
 from tests.sync.support import FAST, assert_converged, ledger, national_dataset
@@ -88,8 +90,12 @@ def test_target_killed_mid_run_then_resumed(remote_ckan, make_target, run_sync, 
 
 
 def _run_in_child(run_id: str) -> None:
-    model.meta.engine.dispose(close=False)
-    from ckanext.splpdepok.sync.runner import execute_run
+    engine = model.meta.engine
+    assert engine is not None
+    # the child keeps the parent's pooled connections open (SQLAlchemy 1.4.33+: ``close``);
+    # the installed SQLAlchemy stubs predate the parameter
+    engine.dispose(close=False)  # pyright: ignore[reportCallIssue]
+    from ckanext.splpdepok.sync.logic.runner import execute_run
 
     execute_run(run_id)
     os._exit(0)
@@ -103,21 +109,24 @@ def test_runner_killed_mid_run_is_marked_failed_and_resumes(remote_ckan, make_ta
         national_dataset(org, f"jalan-{i}")
     target = make_target(url=proxy.url, org_map={org["name"]: "pemkot-depok"}, concurrency=1)
     proxy.slow_seconds, proxy.faults, proxy.share = 0.2, ("slow",), 1.0
-    run = jobs.create_run(model.Session.get(jobs.SyncTarget, target["id"]), user="test")
-    child = multiprocessing.get_context("fork").Process(target=_run_in_child, args=(run.id,))
+    run_id = jobs.new_run({}, model.Session.get(SyncTarget, target["id"]), triggered_by="test")
+    child = multiprocessing.get_context("fork").Process(target=_run_in_child, args=(run_id,))
     child.start()
     deadline = time.monotonic() + 60
     while proxy.forwarded[CREATE] < 4 and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert child.pid is not None
     os.kill(child.pid, signal.SIGKILL)
     child.join()
     proxy.share = 0
     model.Session.remove()
-    assert SyncRun.get(run.id).status == "running"
+    alive = SyncRun.get(run_id)
+    assert alive is not None and alive.status == "running"
 
-    time.sleep(4)
-    assert jobs.reap_stale_runs() == 1
-    dead = SyncRun.get(run.id)
+    # 4 s on (stale_after is 3 s), without waiting for them: the reaper takes the clock
+    assert jobs.RUNS.reap(at=now() + dt.timedelta(seconds=4)) == 1
+    dead = SyncRun.get(run_id)
+    assert dead is not None
     assert dead.status == "failed" and "resumes from the ledger" in dead.message
 
     resumed = run_sync(target)

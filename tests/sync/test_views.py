@@ -89,7 +89,9 @@ def test_form_creates_and_validates_a_target(app, sysadmin):
         "concurrency": "2", "rate_per_second": "5", "schedule_minutes": "1440",
         "active": "true"})
     assert ok.status_code == 302
-    saved = SyncTarget.get("sdi").dictize()
+    stored = SyncTarget.get("sdi")
+    assert stored is not None
+    saved = stored.dictize()
     assert saved["org_map"] == {"dinas-a": "pemkot-depok", "dinas-b": "pemkot-depok"}
     assert saved["selection"] == {"mode": "tag", "values": ["prioritas", "ekonomi"]}
     assert (saved["withdraw_mode"], saved["schedule_minutes"]) == ("private", 1440)

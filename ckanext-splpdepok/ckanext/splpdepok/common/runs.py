@@ -21,7 +21,7 @@ import datetime as dt
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -29,7 +29,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
-from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.common.clock import aware, now
 from sqlalchemy import event, exc, orm
 from sqlalchemy.engine import CursorResult
 
@@ -91,7 +91,8 @@ class RunKind:
         self.lock(owner_id)
         self.reap(owner_id=owner_id, commit=False)
         if self.blocking(owner_id, dry_run=bool(values.get("dry_run"))) is not None:
-            model.Session.rollback()
+            if not context.get("defer_commit"):  # the caller's batch is the caller's to end
+                model.Session.rollback()
             raise AlreadyRunning(owner_id)
         run_id = _new_id()
         model.Session.execute(self.table.insert().values(
@@ -129,14 +130,32 @@ class RunKind:
     def heartbeat(self, run_id: str, every: float) -> Heartbeat:
         return Heartbeat(self.table, run_id, every)
 
+    def _limits(self, at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """(heartbeat older than this: dead, queued before this: never taken)."""
+        return (at - dt.timedelta(seconds=self.stale_after_seconds()),
+                at - dt.timedelta(seconds=self.timeout_seconds()))
+
+    def stale(self, run: Mapping[str, Any], at: dt.datetime | None = None) -> bool:
+        """Whether ``reap`` would mark this run (a row or its API dict) failed: read-only, for
+        pages, which show such a run as not answering instead of writing."""
+        stale, queued_limit = self._limits(at or now())
+        if run.get("status") == RUNNING:
+            last, limit = run.get("heartbeat") or run.get("started") or run.get("created"), stale
+        elif run.get("status") == QUEUED:
+            last, limit = run.get("created"), queued_limit
+        else:
+            return False
+        if isinstance(last, str):
+            last = dt.datetime.fromisoformat(last)
+        return isinstance(last, dt.datetime) and aware(last) < limit
+
     def reap(self, at: dt.datetime | None = None, *, owner_id: str | None = None,
              commit: bool = True) -> int:
         """Mark failed the runs that stopped heartbeating, and queued runs no worker took
         within the job time-out. Returns how many."""
         at = at or now()
         t = self.table
-        stale = at - dt.timedelta(seconds=self.stale_after_seconds())
-        queued_limit = at - dt.timedelta(seconds=self.timeout_seconds())
+        stale, queued_limit = self._limits(at)
         where = sa.or_(
             sa.and_(t.c.status == RUNNING,
                     sa.func.coalesce(t.c.heartbeat, t.c.started, t.c.created) < stale),

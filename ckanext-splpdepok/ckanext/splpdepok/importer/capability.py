@@ -7,9 +7,10 @@ import click
 
 
 def actions() -> dict[str, Any]:
-    from ckanext.splpdepok.importer.logic.action import actions as import_actions
+    from ckanext.splpdepok.importer.logic import action
 
-    return import_actions()
+    return {"splpdepok_import_plan": action.import_plan,
+            "splpdepok_import_run": action.import_run}
 
 
 def auth_functions() -> dict[str, Any]:

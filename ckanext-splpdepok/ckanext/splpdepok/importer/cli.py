@@ -7,32 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from ckanext.splpdepok.common.progress import ProgressBars
 
 LABELS = {"read": "Reading the old portal", "write": "Importing datasets"}
-
-
-class _Bars:
-    """One click progress bar per phase, created once the phase knows its length."""
-
-    def __init__(self) -> None:
-        self.bar: Any = None
-        self.phase = ""
-        self.shown = 0
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if phase != self.phase:
-            self.close()
-            self.phase, self.shown = phase, 0
-            self.bar = click.progressbar(length=max(total, 1), label=LABELS.get(phase, phase),
-                                         show_pos=True)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 def _counts(section: dict[str, Any]) -> str:
@@ -88,8 +65,9 @@ def import_(url: str, dry_run: bool, org_map_file: str | None, unmapped: str,
     ids, names, resource ids and resource URLs. Safe to run again: only what changed is
     written."""
     import ckan.plugins.toolkit as tk
-    from ckanext.splpdepok.importer import orgmap, runner
-    from ckanext.splpdepok.importer.logic.schema import source_url
+    from ckanext.splpdepok.importer import orgmap
+    from ckanext.splpdepok.importer.logic import runner
+    from ckanext.splpdepok.importer.logic.validators import source_url
 
     try:
         url = source_url(url, {})
@@ -102,19 +80,16 @@ def import_(url: str, dry_run: bool, org_map_file: str | None, unmapped: str,
                                    org_map_file)
         except (orgmap.OrgMapError, UnicodeDecodeError) as exc:
             raise click.BadParameter(str(exc), param_hint="--org-map") from None
-    bars = _Bars()
     # A request context gives messages the site's language (Indonesian on the portal).
     flask_app = click.get_current_context().meta.get("flask_app")
     scope = flask_app.test_request_context() if flask_app else contextlib.nullcontext()
     try:
-        with scope:
+        with scope, ProgressBars("Importing", LABELS) as bars:
             report = runner.run_import(
                 runner.Options(url=url, token=token, org_map=mapping, unmapped=unmapped,
                                dry_run=dry_run), progress=bars)
     except runner.ImportFailed as exc:
         raise click.ClickException(str(exc)) from None
-    finally:
-        bars.close()
     print_report(report)
     if report_file:
         Path(report_file).write_text(json.dumps(report, indent=2, ensure_ascii=False),

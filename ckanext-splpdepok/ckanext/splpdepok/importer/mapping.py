@@ -267,6 +267,6 @@ def map_dataset(pkg: dict[str, Any], *, owner_org: str | None,
     payload.update(_map_national(pkg, unmapped, out))
     resources = [r for r in pkg.get("resources") or [] if isinstance(r, dict)
                  and r.get("state", "active") == "active"]
-    resources.sort(key=lambda r: r.get("position") if isinstance(r.get("position"), int) else 0)
+    resources.sort(key=lambda r: r["position"] if isinstance(r.get("position"), int) else 0)
     payload["resources"] = [_resource(r, unmapped, out) for r in resources]
     return out

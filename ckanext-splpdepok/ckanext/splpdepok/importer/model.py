@@ -7,11 +7,10 @@ the migration ``0006_importer``.
 """
 from __future__ import annotations
 
-import datetime as dt
-
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan import model
+from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.importer.planner import Record
 
 record_table = sa.Table(
@@ -47,4 +46,4 @@ def remember(kind: str, remote_id: str, local_id: str, name: str, source_url: st
         model.Session.add(row)
     row.local_id, row.name, row.source_url = local_id, name, source_url
     row.content_hash, row.local_modified = content_hash, local_modified
-    row.imported = dt.datetime.now(dt.timezone.utc)
+    row.imported = now()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import ckanapi
-from ckanext.splpdepok.sync.client import CkanClient, RetryPolicy, SyncError
+from ckanext.splpdepok.sync.client import CkanClient, RetryPolicy, SyncError, not_an_api_answer
 
 PAGE = 100
 Progress = Callable[[int, int], None]
@@ -51,18 +51,15 @@ class OldPortal:
             return scrub(self.client.call(action, **data))
         except ckanapi.NotFound:
             raise
-        except SyncError as exc:
+        except SyncError as exc:  # no answer after the retries, or the token refused
             raise SourceError(str(exc)) from exc
-        except ckanapi.NotAuthorized as exc:
-            raise SourceError(f"{action}: the old portal refused the token") from exc
         except ckanapi.CKANAPIError as exc:
-            # The answer itself is not echoed: the address may be an internal service.
-            raise SourceError(f"{action}: not a CKAN action API answer") from exc
+            raise SourceError(not_an_api_answer(action)) from exc
 
     def version(self) -> str:
         status = self.call("status_show")
         if not isinstance(status, dict):
-            raise SourceError("status_show: not a CKAN action API answer")
+            raise SourceError(not_an_api_answer("status_show"))
         return str(status.get("ckan_version") or "?")
 
     def _names(self, action: str) -> list[str]:
@@ -96,7 +93,7 @@ class OldPortal:
         result = self.call("package_search", q="*:*", rows=rows, start=start, sort="id asc",
                            include_private=bool(self.token))
         if not isinstance(result, dict) or not isinstance(result.get("results"), list):
-            raise SourceError("package_search: not a CKAN search answer")
+            raise SourceError(not_an_api_answer("package_search", "search"))
         return result
 
     def datasets(self, progress: Progress | None = None) -> list[dict[str, Any]]:

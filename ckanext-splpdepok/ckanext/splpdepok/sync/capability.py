@@ -7,9 +7,23 @@ import click
 
 
 def actions() -> dict[str, Any]:
-    from ckanext.splpdepok.sync.logic.action import actions as sync_actions
+    from ckanext.splpdepok.sync.logic import action
 
-    return sync_actions()
+    return {
+        "splpdepok_target_create": action.target_create,
+        "splpdepok_target_update": action.target_update,
+        "splpdepok_target_show": action.target_show,
+        "splpdepok_target_list": action.target_list,
+        "splpdepok_target_delete": action.target_delete,
+        "splpdepok_target_check": action.target_check,
+        "splpdepok_sync_run": action.sync_run,
+        "splpdepok_sync_run_show": action.sync_run_show,
+        "splpdepok_sync_run_list": action.sync_run_list,
+        "splpdepok_sync_ledger_list": action.sync_ledger_list,
+        "splpdepok_sync_check_list": action.sync_check_list,
+        "splpdepok_sync_export": action.sync_export,
+        "splpdepok_sync_package_state": action.package_sync_state,
+    }
 
 
 def auth_functions() -> dict[str, Any]:

@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 import click
+from ckanext.splpdepok.common.progress import ProgressBars
 from ckanext.splpdepok.sync.model import SyncTarget
 
 
@@ -13,25 +14,6 @@ def _target(name: str) -> SyncTarget:
     if target is None:
         raise click.BadParameter(f"no sync target '{name}'", param_hint="--target")
     return target
-
-
-class _Bar:
-    """A click progress bar created once the run knows how much work there is."""
-
-    def __init__(self) -> None:
-        self.bar: Any = None
-        self.shown = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Syncing", show_pos=True)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 @click.group("sync", invoke_without_command=True,
@@ -49,28 +31,27 @@ def sync(ctx: click.Context, target_name: str | None, dry_run: bool, only_failed
         return
     if not target_name:
         raise click.UsageError("give --target NAME (or a subcommand: schedule, check)")
+    from ckanext.splpdepok.common.context import site_context
+    from ckanext.splpdepok.common.runs import AlreadyRunning
     from ckanext.splpdepok.sync import jobs
-    from ckanext.splpdepok.sync.runner import execute_run
+    from ckanext.splpdepok.sync.logic.runner import execute_run
 
     target = _target(target_name)
     try:
-        run = jobs.create_run(target, user="cli", dry_run=dry_run, only_failed=only_failed,
-                              confirm_withdrawal=confirm_withdrawal)
-    except jobs.AlreadyRunning:
+        run_id = jobs.new_run(site_context(), target, triggered_by="cli", dry_run=dry_run,
+                              only_failed=only_failed, confirm_withdrawal=confirm_withdrawal)
+    except AlreadyRunning:
         raise click.ClickException(f"a run of '{target.name}' is already queued or running"
                                    ) from None
-    bar = _Bar()
-    try:
-        result = execute_run(run.id, progress=bar)
-    finally:
-        bar.close()
+    with ProgressBars("Syncing") as bars:
+        result = execute_run(run_id, progress=bars)
     _print_run(result, dry_run)
     if result["status"] in ("failed", "needs_confirmation"):
         raise SystemExit(1)
 
 
 def _print_run(result: dict[str, Any], dry_run: bool) -> None:
-    import ckan.model as model
+    from ckan import model
     from ckanext.splpdepok.sync.model import SyncRunItem
 
     counts = result.get("counts") or {}
@@ -106,7 +87,7 @@ def schedule() -> None:
 @click.option("--target", "target_name", required=True)
 def check(target_name: str) -> None:
     """Connection check of one target."""
-    from ckanext.splpdepok.sync import checks
+    from ckanext.splpdepok.sync.logic import checks
 
     report = checks.check_target(_target(target_name))
     for row in report.results:

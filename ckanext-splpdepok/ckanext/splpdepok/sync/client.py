@@ -106,6 +106,12 @@ class _RemoteCKAN(ckanapi.RemoteCKAN):
         return status, text
 
 
+def not_an_api_answer(action: str, what: str = "action API") -> str:
+    """A remote answered ``action`` with something that is not CKAN's. The answer itself is not
+    echoed: the address may be an internal service."""
+    return f"{action}: not a CKAN {what} answer"
+
+
 def describe_validation(err: ckanapi.ValidationError) -> str:
     fields = err.error_dict if isinstance(err.error_dict, dict) else {}
     parts = [f"{k}: {v}" for k, v in fields.items() if k != "__type"]

@@ -1,89 +1,54 @@
-"""Runs as RQ jobs (queue ``splpdepok_sync``), the schedule, and the watchdog for dead runs."""
+"""Runs and connection checks as RQ jobs (queue ``splpdepok_sync``), and the schedule.
+
+A sync run is a :class:`~ckanext.splpdepok.common.runs.RunKind` (``RUNS``): created with an
+advisory lock per target, handed to the worker, kept alive by a heartbeat, and reaped when its
+worker died. Reaping happens here only, from the scheduler (``enqueue_due``) and at the start of
+each worker job; pages never write.
+"""
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from typing import Any, cast
+from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan import model
+from ckan.types import Context
 from ckanext.splpdepok import config
-from ckanext.splpdepok.sync.model import SyncRun, SyncTarget, now
-from sqlalchemy.engine import CursorResult
+from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.common.runs import AlreadyRunning, RunKind
+from ckanext.splpdepok.sync.model import SyncRun, SyncTarget, run_table
 
-log = logging.getLogger(__name__)
 QUEUE = "splpdepok_sync"
-ACTIVE = ("queued", "running")
-
-
-class AlreadyRunning(Exception):
-    """A run of this target is queued or running."""
-
-
-def reap_stale_runs(at: dt.datetime | None = None) -> int:
-    """Marks failed the runs that stopped heartbeating (killed worker, crashed machine)."""
-    at = at or now()
-    stale = at - dt.timedelta(seconds=config.sync_stale_after_seconds())
-    queued_limit = at - dt.timedelta(seconds=config.sync_job_timeout_seconds())
-    t = SyncRun.__table__
-    # an UPDATE gives a CursorResult (it has the row count)
-    result = cast(CursorResult, model.Session.execute(
-        t.update()
-        .where(sa.or_(
-            sa.and_(t.c.status == "running",
-                    sa.func.coalesce(t.c.heartbeat, t.c.started, t.c.created) < stale),
-            sa.and_(t.c.status == "queued", t.c.created < queued_limit),
-        ))
-        .values(status="failed", finished=at,
-                message="The run stopped answering (worker killed or crashed); the next run "
-                        "resumes from the ledger.")
-    ))
-    model.Session.commit()
-    model.Session.expire_all()  # CKAN's session does not expire on commit
-    if result.rowcount:
-        log.warning("marked %s stale sync run(s) failed", result.rowcount)
-    return result.rowcount
-
-
-def active_run(target_id: str) -> SyncRun | None:
-    return (model.Session.query(SyncRun)
-            .filter(SyncRun.target_id == target_id, SyncRun.status.in_(ACTIVE))
-            .order_by(SyncRun.created.desc()).first())
-
-
-def create_run(target: SyncTarget, *, user: str = "", dry_run: bool = False,
-               only_failed: bool = False, confirm_withdrawal: bool = False) -> SyncRun:
-    """A queued run row (refused while another run of the target is alive)."""
-    reap_stale_runs()
-    if active_run(target.id) is not None:
-        raise AlreadyRunning(target.name)
-    run = SyncRun(target_id=target.id, status="queued", dry_run=dry_run,
-                  only_failed=only_failed, confirm_withdrawal=confirm_withdrawal,
-                  triggered_by=user, counts={})
-    model.Session.add(run)
-    model.Session.commit()
-    return run
-
-
-def enqueue_run(target: SyncTarget, **kwargs: Any) -> SyncRun:
-    """Creates the run and hands it to ``ckan jobs worker splpdepok_sync``."""
-    run = create_run(target, **kwargs)
-    job = tk.enqueue_job(execute_job, [run.id], title=f"splpdepok sync {target.name}",
-                         queue=QUEUE, rq_kwargs={"timeout": config.sync_job_timeout_seconds()})
-    run.job_id = job.id
-    model.Session.commit()
-    return run
 
 
 def execute_job(run_id: str) -> dict[str, Any]:
-    """Entry point of the RQ job."""
-    from ckanext.splpdepok.sync.runner import execute_run
+    """Entry point of the RQ job: marks dead runs failed first, then executes this one."""
+    from ckanext.splpdepok.sync.logic.runner import execute_run
 
     try:
+        RUNS.reap()
         return execute_run(run_id)
     finally:
         model.Session.remove()
+
+
+RUNS = RunKind(name="sync", table=run_table, owner="target_id", queue=QUEUE, job=execute_job,
+               timeout_seconds=config.sync_job_timeout_seconds,
+               stale_after_seconds=config.sync_stale_after_seconds)
+
+
+def new_run(context: Context, target: SyncTarget, *, triggered_by: str, dry_run: bool = False,
+            only_failed: bool = False, confirm_withdrawal: bool = False) -> str:
+    """A queued run of the target (``AlreadyRunning`` while another run of it is alive)."""
+    return RUNS.create(context, target.id, {
+        "triggered_by": triggered_by, "dry_run": dry_run, "only_failed": only_failed,
+        "confirm_withdrawal": confirm_withdrawal, "counts": {}})
+
+
+def enqueue(context: Context, target: SyncTarget, run_id: str) -> None:
+    """Hands the run to ``ckan jobs worker splpdepok_sync``."""
+    RUNS.enqueue(context, run_id, title=f"splpdepok sync {target.name}")
 
 
 def due_targets(at: dt.datetime | None = None) -> list[SyncTarget]:
@@ -102,21 +67,46 @@ def due_targets(at: dt.datetime | None = None) -> list[SyncTarget]:
 
 
 def enqueue_due(at: dt.datetime | None = None) -> list[SyncRun]:
-    """What cron (or a scheduler) calls every few minutes."""
-    reap_stale_runs(at)
+    """What cron (``ckan splpdepok sync schedule``) calls every few minutes: reap dead runs,
+    then queue every due target."""
+    RUNS.reap(at)
+    context: Context = {"user": "schedule"}
     runs: list[SyncRun] = []
     for target in due_targets(at):
         try:
-            runs.append(enqueue_run(target, user="schedule"))
+            run_id = new_run(context, target, triggered_by="schedule")
         except AlreadyRunning:
             continue
+        enqueue(context, target, run_id)
+        run = SyncRun.get(run_id)
+        if run is not None:
+            runs.append(run)
     return runs
 
 
+def enqueue_check(target: SyncTarget) -> str:
+    """Hands the check to ``ckan jobs worker splpdepok_sync``; returns the job id."""
+    job = tk.enqueue_job(execute_check_job, [target.id], title=f"splpdepok check {target.name}",
+                         queue=QUEUE, rq_kwargs={"timeout": config.sync_job_timeout_seconds()})
+    return job.id
+
+
+def execute_check_job(target_id: str) -> dict[str, Any]:
+    """Entry point of the check job: the stored report (the target may be gone by then)."""
+    from ckanext.splpdepok.sync.logic.checks import check_target
+
+    try:
+        target = SyncTarget.get(target_id)
+        if target is None:
+            return {"target_id": target_id, "ok": False, "detail": "target deleted"}
+        return {"id": check_target(target).id}
+    finally:
+        model.Session.remove()
+
 
 def check_pending(target: SyncTarget) -> bool:
-    """Whether a check of the target (``sync.checks.enqueue_check``) waits in the queue or
-    runs in a worker."""
+    """Whether a check of the target (``enqueue_check``) waits in the queue or runs in a
+    worker."""
     from ckan.lib import jobs as ckan_jobs
 
     queue = ckan_jobs.get_queue(QUEUE)

@@ -6,30 +6,19 @@ or setting that holds them.
 """
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan import model
+from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.common.dictize import dictize as dictize_row
 from sqlalchemy.dialects.postgresql import JSONB
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def make_id() -> str:
     return str(uuid.uuid4())
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.datetime) else value
-
-
-def _dictize(obj: Any, columns: sa.sql.ColumnCollection, skip: tuple[str, ...] = ()) -> dict:
-    return {c.name: _iso(getattr(obj, c.name)) for c in columns if c.name not in skip}
 
 
 _ts = sa.DateTime(timezone=True)
@@ -148,7 +137,7 @@ class SyncTarget(tk.BaseModel):
         return q.filter(sa.or_(cls.id == id_or_name, cls.name == id_or_name)).one_or_none()
 
     def dictize(self) -> dict[str, Any]:
-        data = _dictize(self, target_table.c)
+        data = dictize_row(self, target_table.c)
         # The reference is a name, not a secret; whether it resolves is shown, never its value.
         data["credential_set"] = bool(self.credential_ref)
         return data
@@ -160,7 +149,7 @@ class LedgerEntry(tk.BaseModel):
     __table__ = ledger_table
 
     def dictize(self) -> dict[str, Any]:
-        return _dictize(self, ledger_table.c, skip=("payload",))
+        return dictize_row(self, ledger_table.c, skip=("payload",))
 
 
 class SyncRun(tk.BaseModel):
@@ -173,7 +162,7 @@ class SyncRun(tk.BaseModel):
         return model.Session.get(cls, run_id)
 
     def dictize(self) -> dict[str, Any]:
-        return _dictize(self, run_table.c)
+        return dictize_row(self, run_table.c)
 
 
 class SyncRunItem(tk.BaseModel):
@@ -182,7 +171,7 @@ class SyncRunItem(tk.BaseModel):
     __table__ = run_item_table
 
     def dictize(self) -> dict[str, Any]:
-        return _dictize(self, run_item_table.c)
+        return dictize_row(self, run_item_table.c)
 
 
 class SyncCheck(tk.BaseModel):
@@ -191,4 +180,4 @@ class SyncCheck(tk.BaseModel):
     __table__ = check_table
 
     def dictize(self) -> dict[str, Any]:
-        return _dictize(self, check_table.c)
+        return dictize_row(self, check_table.c)

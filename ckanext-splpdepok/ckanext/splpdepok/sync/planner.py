@@ -104,6 +104,26 @@ def allocate_name(local_name: str, prefix: str, taken: set[str] | frozenset[str]
         n += 1
 
 
+def _local_step(ds: LocalDataset, entry: LedgerState | None, prefix: str,
+                taken: set[str]) -> Step:
+    """The step of one selected dataset (a new remote name is added to ``taken``)."""
+    if ds.problems:
+        return Step(SKIP, ds.id, ds.name, entry.remote_name if entry else None,
+                    entry.remote_id if entry else None, "; ".join(ds.problems))
+    if entry is None or not entry.remote_id:
+        name = entry.remote_name if entry and entry.remote_name else None
+        if name is None:
+            name = allocate_name(ds.name, prefix, taken)
+            taken.add(name)
+        return Step(CREATE, ds.id, ds.name, name)
+    if entry.status in (FAILED, WITHDRAWN, PENDING, BLOCKED, CONFLICT) or (
+        entry.content_hash != ds.content_hash
+    ):
+        reason = "restore" if entry.status == WITHDRAWN else ""
+        return Step(UPDATE, ds.id, ds.name, entry.remote_name, entry.remote_id, reason)
+    return Step(UNCHANGED, ds.id, ds.name, entry.remote_name, entry.remote_id)
+
+
 def plan(
     local: Iterable[LocalDataset],
     ledger: Mapping[str, LedgerState],
@@ -133,27 +153,7 @@ def plan(
         entry = ledger.get(ds.id)
         if only_failed and (entry is None or entry.status not in RETRYABLE):
             continue
-        if ds.problems:
-            result.steps.append(Step(SKIP, ds.id, ds.name, entry.remote_name if entry else None,
-                                     entry.remote_id if entry else None,
-                                     "; ".join(ds.problems)))
-            continue
-        if entry is None or not entry.remote_id:
-            name = entry.remote_name if entry and entry.remote_name else None
-            if name is None:
-                name = allocate_name(ds.name, prefix, taken)
-                taken.add(name)
-            result.steps.append(Step(CREATE, ds.id, ds.name, name))
-            continue
-        if entry.status in (FAILED, WITHDRAWN, PENDING, BLOCKED, CONFLICT) or (
-            entry.content_hash != ds.content_hash
-        ):
-            reason = "restore" if entry.status == WITHDRAWN else ""
-            result.steps.append(Step(UPDATE, ds.id, ds.name, entry.remote_name, entry.remote_id,
-                                     reason))
-        else:
-            result.steps.append(Step(UNCHANGED, ds.id, ds.name, entry.remote_name,
-                                     entry.remote_id))
+        result.steps.append(_local_step(ds, entry, prefix, taken))
 
     for package_id, entry in ledger.items():
         if package_id in seen or entry.status == WITHDRAWN:

@@ -5,8 +5,10 @@ import json
 from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context
-from ckanext.splpdepok.sync import checks, jobs, report
+from ckanext.splpdepok.common.context import request_context
+from ckanext.splpdepok.common.paging import MAX_LIMIT
+from ckanext.splpdepok.sync import crosswalk, jobs
+from ckanext.splpdepok.sync.logic import checks, report
 from ckanext.splpdepok.sync.model import SyncRun, SyncTarget
 from flask import Blueprint, Response
 
@@ -16,10 +18,6 @@ FORM_KEYS = ("name", "title", "type", "url", "credential_ref", "name_prefix", "e
              "rate_per_second", "schedule_minutes", "catalog_url", "catalog_api", "regional_id")
 
 
-def _context() -> Context:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
 def _field_errors(exc: tk.ValidationError) -> dict[str, list[Any]]:
     """The sync schemas report a list of messages per field (ErrorDict also allows ints)."""
     return cast("dict[str, list[Any]]", exc.error_dict)
@@ -27,7 +25,7 @@ def _field_errors(exc: tk.ValidationError) -> dict[str, list[Any]]:
 
 def _guard() -> None:
     try:
-        tk.check_access("splpdepok_target_list", _context(), {})
+        tk.check_access("splpdepok_target_list", request_context(), {})
     except tk.NotAuthorized:
         tk.abort(403, tk._("Only the walidata (Diskominfo admins) manage catalog sync"))
 
@@ -39,10 +37,19 @@ def _target_or_404(name: str) -> SyncTarget:
     return target
 
 
+def _mark_stale(run: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A live run whose worker stopped answering shows as such (the scheduler or the next
+    worker job marks it failed: pages never write)."""
+    if run is not None:
+        run["stale"] = jobs.RUNS.stale(run)
+    return run
+
+
 def index() -> str:
     _guard()
-    jobs.reap_stale_runs()  # pages never show a dead run as running, even without cron
-    targets = tk.get_action("splpdepok_target_list")(_context(), {})
+    targets = tk.get_action("splpdepok_target_list")(request_context(), {})
+    for summary in targets:
+        _mark_stale(summary["last_run"])
     return tk.render("splpdepok/sync/index.html", {"targets": targets})
 
 
@@ -65,7 +72,7 @@ def _form_values(target: dict[str, Any] | None) -> dict[str, Any]:
         return {"type": "ckan", "extras_mode": "fields", "withdraw_mode": "delete",
                 "withdraw_max_share": 0.2, "jabar_mode": "push", "concurrency": 4,
                 "rate_per_second": 20, "active": True, "selection_mode": "all",
-                "catalog_api": "ckan", "regional_id": 15}
+                "catalog_api": "ckan", "regional_id": crosswalk.JABAR_REGIONAL_ID}
     values = dict(target)
     values["org_map"] = "\n".join(f"{k} = {v}" for k, v in (target["org_map"] or {}).items())
     values["field_policy"] = "\n".join(
@@ -84,10 +91,10 @@ def edit(name: str | None = None) -> Any:
         data = _form_data()
         try:
             if target is None:
-                saved = tk.get_action("splpdepok_target_create")(_context(), data)
+                saved = tk.get_action("splpdepok_target_create")(request_context(), data)
             else:
                 saved = tk.get_action("splpdepok_target_update")(
-                    _context(), {**data, "id": target.id})
+                    request_context(), {**data, "id": target.id})
         except tk.ValidationError as exc:
             errors = exc.error_dict
             values = {**values, **tk.request.form.to_dict(), "active": bool(
@@ -101,11 +108,12 @@ def edit(name: str | None = None) -> Any:
 
 def target(name: str) -> str:
     _guard()
-    jobs.reap_stale_runs()
     item = _target_or_404(name)
-    context = _context()
+    context = request_context()
     summary = tk.get_action("splpdepok_target_show")(context, {"id": item.id})
-    runs = tk.get_action("splpdepok_sync_run_list")(context, {"id": item.id, "limit": 30})
+    _mark_stale(summary["last_run"])
+    runs = [_mark_stale(r) for r in
+            tk.get_action("splpdepok_sync_run_list")(context, {"id": item.id, "limit": 30})]
     failures = tk.get_action("splpdepok_sync_ledger_list")(
         context, {"id": item.id, "status": "failed", "limit": 100})
     conflicts = tk.get_action("splpdepok_sync_ledger_list")(
@@ -121,7 +129,7 @@ def check(name: str) -> Any:
     _guard()
     item = _target_or_404(name)
     # never inline: a slow or unreachable target would hold a server thread for minutes
-    tk.get_action("splpdepok_target_check")(_context(), {"id": item.id, "background": True})
+    tk.get_action("splpdepok_target_check")(request_context(), {"id": item.id, "background": True})
     tk.h.flash_success(tk._("Connection check queued; its report appears on this page when "
                             "the jobs worker has run it"))
     if checks.reads_remote_catalog(item):
@@ -137,7 +145,7 @@ def run(name: str) -> Any:
             "only_failed": bool(form.get("only_failed")),
             "confirm_withdrawal": bool(form.get("confirm_withdrawal"))}
     try:
-        queued = tk.get_action("splpdepok_sync_run")(_context(), data)
+        queued = tk.get_action("splpdepok_sync_run")(request_context(), data)
     except tk.ValidationError as exc:
         tk.h.flash_error("; ".join(str(m) for msgs in _field_errors(exc).values() for m in msgs))
         return tk.redirect_to("splpdepok_sync.target", name=item.name)
@@ -149,7 +157,7 @@ def delete(name: str) -> Any:
     _guard()
     item = _target_or_404(name)
     try:
-        tk.get_action("splpdepok_target_delete")(_context(), {"id": item.id})
+        tk.get_action("splpdepok_target_delete")(request_context(), {"id": item.id})
     except tk.ValidationError as exc:
         tk.h.flash_error("; ".join(str(m) for msgs in _field_errors(exc).values() for m in msgs))
         return tk.redirect_to("splpdepok_sync.target", name=item.name)
@@ -162,12 +170,13 @@ def run_page(name: str, run_id: str) -> str:
     item = _target_or_404(name)
     try:
         data = tk.get_action("splpdepok_sync_run_show")(
-            _context(), {"id": run_id, "limit": 1000})
+            request_context(), {"id": run_id, "limit": MAX_LIMIT})
     except tk.ObjectNotFound:
         tk.abort(404, tk._("Sync run not found"))
     if data["target_id"] != item.id:
         tk.abort(404, tk._("Sync run not found"))
-    return tk.render("splpdepok/sync/run.html", {"run": data, "target": item.dictize()})
+    return tk.render("splpdepok/sync/run.html",
+                     {"run": _mark_stale(data), "target": item.dictize()})
 
 
 def _download(body: str, filename: str, mimetype: str) -> Response:
@@ -194,7 +203,7 @@ def run_csv(name: str, run_id: str) -> Response:
 def export_json(name: str) -> Response:
     _guard()
     item = _target_or_404(name)
-    records = tk.get_action("splpdepok_sync_export")(_context(), {"id": item.id})
+    records = tk.get_action("splpdepok_sync_export")(request_context(), {"id": item.id})
     return _download(json.dumps(records, ensure_ascii=False, indent=1),
                      f"jabar-{item.name}.json", "application/json")
 

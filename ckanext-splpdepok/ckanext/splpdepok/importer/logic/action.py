@@ -5,9 +5,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
-from ckanext.splpdepok.importer import runner
-from ckanext.splpdepok.importer.logic import schema
-from ckanext.splpdepok.sync import credentials
+from ckanext.splpdepok.importer.logic import runner, schema
+from ckanext.splpdepok.sync.logic import credentials
 
 
 def _options(context: Context, data_dict: DataDict, dry_run: bool) -> runner.Options:
@@ -61,6 +60,3 @@ def import_run(context: Context, data_dict: DataDict) -> dict[str, Any]:
     tk.check_access("splpdepok_import_run", context, data_dict)
     return _run(_options(context, data_dict, dry_run=False))
 
-
-def actions() -> dict[str, Any]:
-    return {"splpdepok_import_plan": import_plan, "splpdepok_import_run": import_run}

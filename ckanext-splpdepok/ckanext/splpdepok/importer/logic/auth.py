@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
-from ckanext.splpdepok.sync.logic.auth import is_walidata
+from ckanext.splpdepok.common.roles import is_walidata
 
 
 def import_manage(context: Context, data_dict: DataDict) -> AuthResult:

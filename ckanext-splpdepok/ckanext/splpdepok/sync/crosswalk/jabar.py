@@ -3,7 +3,8 @@
 The province's public read API shows items with ``name``, ``nama_skpd``/``organisasi_name``,
 ``topik_name`` and ``metadata`` as ``[{"key": ..., "value": ...}]``. How a city pushes is not
 public, so this is the JSON the ``jabar`` target exports or posts; keys are the province's own
-Indonesian labels. Kota Depok is ``regional_id`` 15 in that catalog.
+Indonesian labels. The region comes from the target (its ``regional_id`` setting); Kota Depok is
+``regional_id`` 15 in that catalog, the declared default.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from ckanext.splpdepok.schemas.fields import choice_label
 
 from .common import CITY_NAME, live_resources, organization_title, tag_names, value
 
-JABAR_REGIONAL_ID = 15
+JABAR_REGIONAL_ID = 15  # Kota Depok: the default of a target's regional_id (migration 0005)
 
 
 def _date_only(timestamp: Any) -> str | None:
@@ -54,8 +55,9 @@ def _metadata(pkg: dict[str, Any]) -> list[dict[str, str]]:
     return [{"key": k, "value": str(v)} for k, v in rows if v is not None]
 
 
-def to_jabar(pkg: dict[str, Any]) -> dict[str, Any]:
-    """The province's item shape; blank metadata rows are left out, order is fixed."""
+def to_jabar(pkg: dict[str, Any], regional_id: int = JABAR_REGIONAL_ID) -> dict[str, Any]:
+    """The province's item shape for the region ``regional_id`` (the target's); blank metadata
+    rows are left out, order is fixed."""
     org_title = organization_title(pkg)
     return {
         "name": value(pkg, "title") or pkg.get("name"),
@@ -63,7 +65,7 @@ def to_jabar(pkg: dict[str, Any]) -> dict[str, Any]:
         "description": value(pkg, "notes") or "",
         "nama_skpd": org_title,
         "organisasi_name": org_title,
-        "regional_id": JABAR_REGIONAL_ID,
+        "regional_id": regional_id,
         "topik_name": value(pkg, "theme"),
         "tags": tag_names(pkg),
         "metadata": _metadata(pkg),

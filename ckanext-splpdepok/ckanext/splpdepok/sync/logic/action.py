@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan import model
 from ckan.types import Context, DataDict
-from ckanext.splpdepok.sync import checks, jobs
-from ckanext.splpdepok.sync import report as sync_report
-from ckanext.splpdepok.sync.logic import schema
+from ckanext.splpdepok.common.clock import iso
+from ckanext.splpdepok.common.context import commit_unless_deferred
+from ckanext.splpdepok.common.runs import AlreadyRunning
+from ckanext.splpdepok.sync import jobs
+from ckanext.splpdepok.sync.logic import checks, schema
+from ckanext.splpdepok.sync.logic import report as sync_report
 from ckanext.splpdepok.sync.model import (
     LedgerEntry,
     SyncCheck,
@@ -30,11 +33,6 @@ def _target(id_or_name: str) -> SyncTarget:
     if target is None:
         raise tk.ObjectNotFound(tk._("Sync target not found"))
     return target
-
-
-def _commit(context: Context) -> None:
-    if not context.get("defer_commit"):
-        model.Session.commit()
 
 
 def _check_url(data: dict[str, Any], target_type: str) -> None:
@@ -63,7 +61,7 @@ def target_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     target.title = target.title or target.name
     model.Session.add(target)
     _flush_unique_name()
-    _commit(context)
+    commit_unless_deferred(context)
     return target.dictize()
 
 
@@ -93,7 +91,7 @@ def target_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
             setattr(target, key, data_dict[key])
     _check_url(target.dictize(), target.type)
     _flush_unique_name()
-    _commit(context)
+    commit_unless_deferred(context)
     return target.dictize()
 
 
@@ -119,10 +117,10 @@ def target_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Delete a target with its ledger, runs and checks (remote datasets stay). :param id."""
     tk.check_access("splpdepok_target_delete", context, data_dict)
     target = _target(data_dict["id"])
-    if jobs.active_run(target.id) is not None:
+    if jobs.RUNS.active(target.id) is not None:
         raise tk.ValidationError({"id": [tk._("Wait for the running sync to finish")]})
     model.Session.delete(target)
-    _commit(context)
+    commit_unless_deferred(context)
     return {"id": target.id, "deleted": True}
 
 
@@ -139,7 +137,7 @@ def target_check(context: Context, data_dict: DataDict) -> dict[str, Any]:
     tk.check_access("splpdepok_target_check", context, data_dict)
     target = _target(data_dict["id"])
     if data_dict["background"]:
-        return {"queued": True, "target_id": target.id, "job_id": checks.enqueue_check(target)}
+        return {"queued": True, "target_id": target.id, "job_id": jobs.enqueue_check(target)}
     return checks.check_target(target).dictize()
 
 
@@ -153,18 +151,20 @@ def sync_run(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """
     tk.check_access("splpdepok_sync_run", context, data_dict)
     target = _target(data_dict["id"])
-    options = {"user": context.get("user") or "", "dry_run": data_dict["dry_run"],
-               "only_failed": data_dict["only_failed"],
-               "confirm_withdrawal": data_dict["confirm_withdrawal"]}
     try:
-        if data_dict["background"]:
-            return jobs.enqueue_run(target, **options).dictize()
-        run = jobs.create_run(target, **options)
-    except jobs.AlreadyRunning:
+        run_id = jobs.new_run(context, target, triggered_by=context.get("user") or "",
+                              dry_run=data_dict["dry_run"], only_failed=data_dict["only_failed"],
+                              confirm_withdrawal=data_dict["confirm_withdrawal"])
+    except AlreadyRunning:
         raise tk.ValidationError({"id": [tk._("A sync of this target is already queued or "
                                               "running")]}) from None
-    from ckanext.splpdepok.sync.runner import execute_run
-    return execute_run(run.id)
+    if data_dict["background"]:
+        jobs.enqueue(context, target, run_id)
+        run = SyncRun.get(run_id)
+        assert run is not None  # created above, in this transaction
+        return run.dictize()
+    from ckanext.splpdepok.sync.logic.runner import execute_run
+    return execute_run(run_id)
 
 
 @tk.side_effect_free
@@ -246,23 +246,6 @@ def package_sync_state(context: Context, data_dict: DataDict) -> list[dict[str, 
         .where(t.c.active.is_(True)).order_by(t.c.name))
     return [{"target": r.name, "title": r.title, "type": r.type,
              "status": r.status or "not_synced", "remote_name": r.remote_name,
-             "last_pushed": r.last_pushed.isoformat() if r.last_pushed else None,
+             "last_pushed": iso(r.last_pushed),
              "last_error": r.last_error} for r in rows]
 
-
-def actions() -> dict[str, Any]:
-    return {
-        "splpdepok_target_create": target_create,
-        "splpdepok_target_update": target_update,
-        "splpdepok_target_show": target_show,
-        "splpdepok_target_list": target_list,
-        "splpdepok_target_delete": target_delete,
-        "splpdepok_target_check": target_check,
-        "splpdepok_sync_run": sync_run,
-        "splpdepok_sync_run_show": sync_run_show,
-        "splpdepok_sync_run_list": sync_run_list,
-        "splpdepok_sync_ledger_list": sync_ledger_list,
-        "splpdepok_sync_check_list": sync_check_list,
-        "splpdepok_sync_export": sync_export,
-        "splpdepok_sync_package_state": package_sync_state,
-    }

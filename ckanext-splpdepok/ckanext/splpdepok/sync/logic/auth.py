@@ -5,13 +5,7 @@ from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
-from ckanext.splpdepok.registration import roles
-
-
-def is_walidata(user: str | None) -> bool:
-    """The one walidata rule (``registration.roles.is_walidata``): active sysadmins and active
-    admins of the active walidata organization."""
-    return roles.is_walidata(roles.user_obj(user))
+from ckanext.splpdepok.common.roles import is_walidata
 
 
 def sync_manage(context: Context, data_dict: DataDict) -> AuthResult:

@@ -7,15 +7,16 @@ adopted on the next run through the source marker, never duplicated).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any, cast
 
-import ckan.model as model
 import sqlalchemy as sa
+from ckan import model
 from ckanext.splpdepok import config
-from ckanext.splpdepok.sync import credentials, crosswalk, planner
+from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.common.runs import QUEUED
+from ckanext.splpdepok.sync import crosswalk, planner
 from ckanext.splpdepok.sync.client import (
     CkanClient,
     JabarClient,
@@ -25,33 +26,15 @@ from ckanext.splpdepok.sync.client import (
     SyncError,
     with_client,
 )
-from ckanext.splpdepok.sync.model import LedgerEntry, SyncRun, SyncRunItem, SyncTarget, now
-from ckanext.splpdepok.sync.source import PayloadBuilder, Prepared, iter_selected
+from ckanext.splpdepok.sync.jobs import RUNS
+from ckanext.splpdepok.sync.logic import credentials
+from ckanext.splpdepok.sync.logic.source import PayloadBuilder, Prepared, iter_selected
+from ckanext.splpdepok.sync.model import LedgerEntry, SyncRun, SyncRunItem, SyncTarget
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 COUNT_KEYS = ("created", "updated", "unchanged", "withdrawn", "failed")
 _DONE = {planner.CREATE: "created", planner.UPDATE: "updated", planner.WITHDRAW: "withdrawn"}
-
-
-class Heartbeat(threading.Thread):
-    """Stamps the run as alive on its own connection; stops with the process if it dies."""
-
-    def __init__(self, run_id: str, every: float) -> None:
-        super().__init__(daemon=True, name=f"sync-heartbeat-{run_id[:8]}")
-        self.run_id, self.every = run_id, every
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        table = SyncRun.__table__
-        while not self.stopped.wait(self.every):
-            try:
-                assert model.meta.engine is not None  # bound when CKAN loads
-                with model.meta.engine.begin() as conn:
-                    conn.execute(table.update().where(table.c.id == self.run_id)
-                                 .values(heartbeat=now()))
-            except Exception:  # a missed beat is harmless; a dead process is what we detect
-                log.warning("sync heartbeat failed", exc_info=True)
 
 
 def _advisory_lock(target_id: str) -> sa.engine.Connection | None:
@@ -107,10 +90,11 @@ class Runner:
         return credentials.redact(text, self.token)[:2000]
 
     def _finish(self, status: str, message: str = "") -> dict[str, Any]:
-        self.run.status, self.run.finished = status, now()
-        self.run.message = self._safe(message)
         self.run.counts = dict(self.counts)
+        model.Session.flush()
+        RUNS.finish(self.run.id, status, self._safe(message))
         model.Session.commit()
+        model.Session.refresh(self.run)
         return self.run.dictize()
 
     def _item(self, step: planner.Step, outcome: str, error: str | None = None,
@@ -130,18 +114,17 @@ class Runner:
         lock = _advisory_lock(self.target.id)
         if lock is None:
             return self._finish("failed", "Another run of this target is in progress.")
-        beat = Heartbeat(self.run.id, config.sync_heartbeat_seconds())
         try:
-            self.run.status, self.run.started, self.run.heartbeat = "running", now(), now()
+            RUNS.start(self.run.id)
             model.Session.commit()
-            beat.start()
-            return self._execute()
+            model.Session.refresh(self.run)
+            with RUNS.heartbeat(self.run.id, config.sync_heartbeat_seconds()):
+                return self._execute()
         except Exception as exc:
             log.exception("sync run %s failed", self.run.id)
             model.Session.rollback()
             return self._finish("failed", f"The run stopped: {exc}")
         finally:
-            beat.stopped.set()
             lock.execute(sa.text("SELECT pg_advisory_unlock_all()"))
             lock.close()
 
@@ -333,6 +316,8 @@ def execute_run(run_id: str, progress: Progress | None = None) -> dict[str, Any]
     run = SyncRun.get(run_id)
     if run is None:
         raise ValueError(f"no sync run {run_id}")
+    if run.status != QUEUED:  # reaped (never taken in time) or already executed
+        return run.dictize()
     target = model.Session.get(SyncTarget, run.target_id)
     assert target is not None
     return Runner(run, target, progress).execute()

@@ -7,12 +7,12 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan import model
 from ckanext.splpdepok.sync import crosswalk, drift, readiness
+from ckanext.splpdepok.sync.logic.source import iter_selected
 from ckanext.splpdepok.sync.model import LedgerEntry, SyncCheck, SyncRun, SyncRunItem, SyncTarget
-from ckanext.splpdepok.sync.source import iter_selected
 
 RUN_COLUMNS = ("id", "status", "dry_run", "created", "started", "finished", "triggered_by",
                "created_n", "updated_n", "unchanged_n", "withdrawn_n", "failed_n", "message")
@@ -72,7 +72,8 @@ def items_csv(run: SyncRun) -> str:
 
 def jabar_export(target: SyncTarget) -> list[dict[str, Any]]:
     """Records of every selected dataset that has what the province needs."""
-    return [crosswalk.to_jabar(pkg) for pkg in iter_selected(target.selection or {})
+    return [crosswalk.to_jabar(pkg, target.regional_id)
+            for pkg in iter_selected(target.selection or {})
             if not readiness.missing_fields(pkg, "jabar")]
 
 

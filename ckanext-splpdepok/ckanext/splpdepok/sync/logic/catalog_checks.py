@@ -10,10 +10,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import ckan.model as model
+from ckan import model
 from ckanext.splpdepok import config
 from ckanext.splpdepok.sync import drift, jabar_catalog
 from ckanext.splpdepok.sync.client import RateLimiter
+from ckanext.splpdepok.sync.logic.source import iter_selected
 from ckanext.splpdepok.sync.model import SyncTarget
 from ckanext.splpdepok.sync.remote_read import (
     NationalCatalog,
@@ -21,7 +22,6 @@ from ckanext.splpdepok.sync.remote_read import (
     RemoteDataset,
     lookup_many,
 )
-from ckanext.splpdepok.sync.source import iter_selected
 
 JABAR_PAGE_SIZE = 100
 JABAR_MAX_PAGES = 200

@@ -11,7 +11,6 @@ import re
 import ckan.plugins.toolkit as tk
 
 ENV_PREFIX = "SPLPDEPOK_SYNC_"
-SETTING_PREFIX = "ckanext.splpdepok.sync.credential."
 _REF_RE = re.compile(r"^(SPLPDEPOK_SYNC_[A-Z0-9_]+|ckanext\.splpdepok\.sync\.credential\.[\w.-]+)$")
 
 

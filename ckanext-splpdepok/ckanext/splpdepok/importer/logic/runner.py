@@ -12,20 +12,21 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.types import Context
+from ckan import model
 from ckanext.splpdepok import config
-from ckanext.splpdepok.importer import mapping, messages, planner
+from ckanext.splpdepok.common.context import site_context
+from ckanext.splpdepok.importer import mapping, planner
 from ckanext.splpdepok.importer import model as ledger
+from ckanext.splpdepok.importer.logic import messages
 from ckanext.splpdepok.importer.source import OldPortal, SourceError
 from ckanext.splpdepok.sync.client import RetryPolicy
 from ckanext.splpdepok.sync.crosswalk import content_hash
 
 log = logging.getLogger(__name__)
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[int, int, str], None]  # (done, total, phase), as common.progress
 FAILED = "failed"
 DATASET_ACTIONS = (planner.CREATE, planner.UPDATE, planner.UNCHANGED, planner.CONFLICT,
                    planner.SKIP, FAILED)
@@ -46,11 +47,6 @@ class Options:
     dry_run: bool = False
     # False: leave the transaction open for the caller (an action called with defer_commit).
     commit: bool = True
-
-
-def _site_context() -> Context:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "defer_commit": True}
 
 
 def _local_groups() -> tuple[dict[str, planner.Local], dict[str, planner.Local], set[str]]:
@@ -103,7 +99,7 @@ def _candidate(pkg: dict[str, Any], orgs: dict[str, str | None], groups: dict[st
 class Importer:
     def __init__(self, options: Options, progress: Progress | None = None) -> None:
         self.options = options
-        self.progress = progress or (lambda phase, done, total: None)
+        self.progress = progress or (lambda done, total, phase: None)
         attempts, backoff, max_wait = config.sync_retry_settings()
         self.portal = OldPortal(options.url, options.token,
                                 timeout=config.sync_timeout_seconds(),
@@ -122,7 +118,7 @@ class Importer:
             version = self.portal.version()
             remote_orgs = self.portal.groups("organization")
             remote_groups = self.portal.groups("group")
-            packages = self.portal.datasets(lambda d, t: self.progress("read", d, t))
+            packages = self.portal.datasets(lambda d, t: self.progress(d, t, "read"))
         except SourceError as exc:
             raise ImportFailed(messages.source_error(str(exc))) from exc
         local_orgs, local_groups, group_ids = _local_groups()
@@ -185,7 +181,7 @@ class Importer:
             data["id"] = step.remote_id
         savepoint = model.Session.begin_nested()
         try:
-            result = tk.get_action(f"{kind}_create")(_site_context(), data)
+            result = tk.get_action(f"{kind}_create")(site_context(defer_commit=True), data)
             ledger.remember(kind, step.remote_id, result["id"], step.name, self.portal.url)
             savepoint.commit()
         except tk.ValidationError as exc:
@@ -209,7 +205,7 @@ class Importer:
         # One savepoint per dataset: its ledger row commits with it, a failure undoes both.
         savepoint = model.Session.begin_nested()
         try:
-            result = tk.get_action(action)(_site_context(), dict(mapped.payload))
+            result = tk.get_action(action)(site_context(defer_commit=True), dict(mapped.payload))
             ledger.remember("dataset", mapped.id, result["id"], result["name"], self.portal.url,
                             digest, result.get("metadata_modified"))
             savepoint.commit()
@@ -235,8 +231,7 @@ class Importer:
         from ckan.lib import plugins as lib_plugins
 
         plugin = lib_plugins.lookup_package_plugin("dataset")
-        context = cast(Context, {**_site_context(), "model": model, "session": model.Session,
-                                 "ignore_auth": True})
+        context = site_context(defer_commit=True, model=model, session=model.Session)
         if step.action == planner.CREATE:
             schema, action = plugin.create_package_schema(), "package_create"
         else:
@@ -269,7 +264,7 @@ class Importer:
                                     content_hash(mapped[step.remote_id].payload))
             else:
                 self._item("dataset", step)
-            self.progress("write", done, len(steps))
+            self.progress(done, len(steps), "write")
         return self.report()
 
     def report(self) -> dict[str, Any]:

@@ -76,7 +76,7 @@ class PayloadBuilder:
 
     def payload(self, pkg: dict[str, Any], name: str, remote_org: str | None) -> dict:
         if self.target.type == "jabar":
-            return crosswalk.to_jabar(pkg)
+            return crosswalk.to_jabar(pkg, self.target.regional_id)
         return crosswalk.to_ckan(pkg, name=name, owner_org=remote_org or "",
                                  extras_mode=self.target.extras_mode)
 

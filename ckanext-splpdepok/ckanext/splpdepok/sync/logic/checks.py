@@ -5,14 +5,14 @@ import time
 from typing import Any
 from urllib.parse import quote
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckanext.splpdepok import config
-from ckanext.splpdepok.sync import catalog_checks, credentials, probe, readiness
+from ckanext.splpdepok.sync import probe, readiness
 from ckanext.splpdepok.sync.client import CkanClient, RetryPolicy, SyncError
-from ckanext.splpdepok.sync.jobs import QUEUE
+from ckanext.splpdepok.sync.logic import catalog_checks, credentials
+from ckanext.splpdepok.sync.logic.source import iter_selected, selection_query
 from ckanext.splpdepok.sync.model import SyncCheck, SyncTarget
-from ckanext.splpdepok.sync.source import iter_selected, selection_query
 
 
 def _ckan_rows(target: SyncTarget, token: str | None, timeout: float) -> tuple[list, str | None]:
@@ -127,20 +127,3 @@ def reads_remote_catalog(target: SyncTarget) -> bool:
     """Whether the check reads a remote catalog (long: the pages send it to the worker)."""
     return bool(target.catalog_url) and target.type in ("harvest", "jabar")
 
-
-def enqueue_check(target: SyncTarget) -> str:
-    """Hands the check to ``ckan jobs worker splpdepok_sync``; returns the job id."""
-    job = tk.enqueue_job(execute_check_job, [target.id], title=f"splpdepok check {target.name}",
-                         queue=QUEUE, rq_kwargs={"timeout": config.sync_job_timeout_seconds()})
-    return job.id
-
-
-def execute_check_job(target_id: str) -> dict[str, Any]:
-    """Entry point of the RQ job: the stored report (the target may be gone by then)."""
-    try:
-        target = SyncTarget.get(target_id)
-        if target is None:
-            return {"target_id": target_id, "ok": False, "detail": "target deleted"}
-        return {"id": check_target(target).id}
-    finally:
-        model.Session.remove()
