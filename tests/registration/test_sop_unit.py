@@ -36,7 +36,7 @@ def test_returned_registration_goes_back_to_the_submission_step() -> None:
 def test_review_and_provision_steps_per_kind(kind: str, review: int, provision: int) -> None:
     approve = MACHINE.find("approve", "submitted", kind)
     assert approve.step == review
-    assert next(t.step for t in MACHINE.following(approve, kind)) == provision
+    assert next(t.step for t in MACHINE.follow_ups(approve, kind)) == provision
 
 
 def test_no_transition_out_of_final_states() -> None:
