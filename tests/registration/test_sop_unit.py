@@ -60,8 +60,8 @@ def test_parse_standard() -> None:
         sla.parse_standard("soon", 480)
 
 
-def _utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args)  # naive UTC, as stored
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.timezone.utc)  # as stored
 
 
 def test_working_minutes_inside_one_day() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -75,6 +75,11 @@ def config_declarations(declaration: Any, key: Any) -> None:
         hook = getattr(module, "declare_config_options", None)
         if hook is not None:
             hook(declaration, key)
+
+
+# For ``tk.blanket.config_declarations``: CKAN calls a function subject with (declaration, key)
+# (ckan.plugins.blanket._declaration_implementation) but types subjects as factories of a dict.
+config_declarations_subject = cast("Callable[..., dict[str, Any]]", config_declarations)
 
 
 def admin_tabs() -> list[tuple[str, str, str]]:
