@@ -1,11 +1,14 @@
 """The SOP table is the one source: performers, labels, the clock and follow-ups (no database)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from ckanext.splpdepok.lid import workflow as lid
 from ckanext.splpdepok.registration import workflow as registration
 from ckanext.splpdepok.sop import table
 from ckanext.splpdepok.sop.machine import NEW, Machine, Transition
+from ckanext.splpdepok.sop.sla import WorkCalendar
 from ckanext.splpdepok.sop.steps import (
     ACTOR_LABELS,
     APPLICANT,
@@ -95,3 +98,12 @@ def test_steps_table_joins_steps_standards_and_transitions() -> None:
     assert table.machine("lid_plan") is PLAN and table.machine("nothing") is None
     shouted = table.steps_table(standards, [PLAN], str.upper)
     assert shouted[0]["activity"] == STEPS[1].activity.upper()
+
+
+def test_working_minutes_mix_naive_utc_and_aware_instants() -> None:
+    """Naive instants are UTC (as the docstring says), even next to an aware one."""
+    cal = WorkCalendar()
+    naive = dt.datetime(2026, 11, 23, 2, 0)  # noqa: DTZ001 - the naive input under test
+    aware = dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.timezone.utc)
+    assert cal.working_minutes(naive, aware) == 30
+    assert cal.working_minutes(aware, naive) == 0
