@@ -50,7 +50,7 @@ def test_sop_steps_action_is_public_and_reads_the_table() -> None:
     step3 = result["steps"][2]
     assert step3["standard"] == {"text": "1 session", "minutes": 480.0}
     approve = next(t for t in step3["transitions"]["registration"] if t["name"] == "approve")
-    assert approve["follow_ups"] == ["approve:provision"] and approve["performers"] == ["reviewer"]
+    assert approve["follow_ups"] == ["approve:provision"] and approve["may"] == ["reviewer"]
     only = helpers.call_action("splpdepok_sop_steps", context=anonymous, step="16",
                                subject_type="lid_plan")
     assert [s["number"] for s in only["steps"]] == [16]

@@ -93,7 +93,7 @@ def test_steps_table_joins_steps_standards_and_transitions() -> None:
     assert step16["standard"] == {"text": "1 session", "minutes": 1.0}
     assert step16["actor"] == "splp" and step16["transitions"]["registration"] == []
     fail = next(t for t in step16["transitions"]["lid_plan"] if t["name"] == "check_fail")
-    assert fail["note_required"] and fail["performers"] == [IPPD_ADMIN, REVIEWER]
+    assert fail["note_required"] and fail["may"] == fail["performers"] == [IPPD_ADMIN, REVIEWER]
     assert fail["label"] == "Connection check failed: back to synchronisation"
     assert table.machine("lid_plan") is PLAN and table.machine("nothing") is None
     shouted = table.steps_table(standards, [PLAN], str.upper)

@@ -20,8 +20,8 @@ def machines() -> list[Machine]:
 def _extras(t: dict[str, Any]) -> str:
     extra = " [note required]" if t["note_required"] else ""
     extra += " [automatic]" if t["automatic"] else ""
-    if t["performers"] != [t["actor"]]:
-        extra += " [may: " + " or ".join(ACTOR_LABELS[r] for r in t["performers"]) + "]"
+    if t["performers"]:
+        extra += " [may: " + " or ".join(ACTOR_LABELS[r] for r in t["may"]) + "]"
     extra += "" if t["restarts_clock"] else " [clock unchanged]"
     if t["follow_ups"]:
         extra += " [then: " + ", ".join(t["follow_ups"]) + "]"

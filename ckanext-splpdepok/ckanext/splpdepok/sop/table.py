@@ -41,7 +41,8 @@ def _same(text: str) -> str:
 def transition_dict(t: Transition, translate: Translate = _same) -> dict[str, Any]:
     return {
         "name": t.name, "source": t.source, "target": t.target, "step": t.step,
-        "variant": t.variant, "actor": t.actor, "performers": list(t.may),
+        "variant": t.variant, "actor": t.actor, "performers": list(t.performers),
+        "may": list(t.may),
         "label": translate(t.label or t.name), "note_required": t.note_required,
         "automatic": t.automatic, "restarts_clock": t.restarts_clock,
         "follow_ups": list(t.follow_ups),

@@ -17,7 +17,8 @@ def sop_steps(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     Each step: ``number``, ``activity``, ``actor`` (role key) and ``actor_label``,
     ``required_input``, ``output``, ``branch``, ``standard`` (``text`` as configured and
     ``minutes``, working minutes), ``transitions`` (per workflow subject type: ``name``,
-    ``source``, ``target``, ``variant``, ``actor``, ``performers``, ``label``,
+    ``source``, ``target``, ``variant``, ``actor``, ``performers`` (as written), ``may``
+    (who the auth functions accept), ``label``,
     ``note_required``, ``automatic``, ``restarts_clock``, ``follow_ups``). Texts are translated.
 
     :param step: optional, one step number (1-18)
