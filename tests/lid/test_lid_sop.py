@@ -25,7 +25,7 @@ def test_failed_check_goes_back_to_step_15_and_success_notifies() -> None:
     assert machine.allowed("check_failed") == ["sync"]
     assert machine.find("sync", "check_failed").step == 15
     passed = machine.find("check_pass", "synced")
-    assert [t.step for t in machine.following(passed)] == [17, 18]
+    assert [t.step for t in machine.follow_ups(passed)] == [17, 18]
     with pytest.raises(TransitionError):
         machine.find("check_pass", "check_failed")  # no check without syncing again
     assert machine.allowed("draft") == ["update", "send"]

@@ -59,7 +59,7 @@ def test_smtp_down_one_warning_per_mail_and_the_reviewer_is_told(
         page = _decide_in_the_page(app, people.walidata, reg["id"], "approve")
     assert "could NOT be sent" in page and "e-mails sent:" not in page
     assert act("show", people.walidata, id=reg["id"])["status"] == "approved"
-    warnings = [r for r in caplog.records if r.name == "ckanext.splpdepok.notify.mail"]
+    warnings = [r for r in caplog.records if r.name == "ckanext.splpdepok.notify.logic.mail"]
     # the applicant (approved) and the new account holder (invitation)
     assert sorted(r.getMessage().split()[2] for r in warnings) == [
         "admin.ippd@depok.go.id", "pemohon@depok.go.id"]
@@ -89,7 +89,7 @@ def test_smtp_up_the_reviewer_is_told_the_mails_went_out(
     assert "Notification e-mails sent: 1." in page and "could NOT" not in page
     assert [m.subject for m in mail_to_test_smtp.wait_for(1)
             if "pemohon@depok.go.id" in m.rcpt_tos]
-    assert not [r for r in caplog.records if r.name == "ckanext.splpdepok.notify.mail"]
+    assert not [r for r in caplog.records if r.name == "ckanext.splpdepok.notify.logic.mail"]
     assert act("show", people.walidata, id=reg["id"])["status"] == "rejected"
 
 

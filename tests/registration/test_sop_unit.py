@@ -36,7 +36,7 @@ def test_returned_registration_goes_back_to_the_submission_step() -> None:
 def test_review_and_provision_steps_per_kind(kind: str, review: int, provision: int) -> None:
     approve = MACHINE.find("approve", "submitted", kind)
     assert approve.step == review
-    assert next(t.step for t in MACHINE.following(approve, kind)) == provision
+    assert next(t.step for t in MACHINE.follow_ups(approve, kind)) == provision
 
 
 def test_no_transition_out_of_final_states() -> None:
@@ -60,8 +60,8 @@ def test_parse_standard() -> None:
         sla.parse_standard("soon", 480)
 
 
-def _utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.timezone.utc)  # aware UTC, as stored
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.timezone.utc)  # as stored
 
 
 def test_working_minutes_inside_one_day() -> None:

@@ -17,7 +17,7 @@ from ckanext.splpdepok import cli, registry
 @tk.blanket.helpers(registry.helpers)
 @tk.blanket.blueprints(registry.blueprints)
 @tk.blanket.cli(cli.get_commands)
-@tk.blanket.config_declarations
+@tk.blanket.config_declarations(registry.config_declarations_subject)
 class SplpdepokPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)

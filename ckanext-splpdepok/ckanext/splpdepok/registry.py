@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
 
 CAPABILITIES: tuple[str, ...] = ("demo", "security", "sop", "notify", "registration", "lid",
                                  "sync", "importer", "schemas")
@@ -60,6 +63,23 @@ def blueprints() -> list[Any]:
 def cli_commands() -> list[Any]:
     """Subcommands of ``ckan splpdepok`` (the group itself is built in cli.py)."""
     return _collect_list("cli_commands")
+
+
+def config_declarations(declaration: Any, key: Any) -> None:
+    """IConfigDeclaration: config_declaration.yaml, then each capability's
+    ``declare_config_options(declaration, key)`` (settings declared in code)."""
+    path = Path(__file__).with_name("config_declaration.yaml")
+    declaration.load_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+    for name in CAPABILITIES:
+        module = import_module(f"ckanext.splpdepok.{name}.capability")
+        hook = getattr(module, "declare_config_options", None)
+        if hook is not None:
+            hook(declaration, key)
+
+
+# For ``tk.blanket.config_declarations``: CKAN calls a function subject with (declaration, key)
+# (ckan.plugins.blanket._declaration_implementation) but types subjects as factories of a dict.
+config_declarations_subject = cast("Callable[..., dict[str, Any]]", config_declarations)
 
 
 def admin_tabs() -> list[tuple[str, str, str]]:

@@ -10,34 +10,43 @@ with the guide as evidence) and carried out through the SPLP adapter where an AP
 from __future__ import annotations
 
 from ckanext.splpdepok.sop.machine import NEW, Machine, Transition
-from ckanext.splpdepok.sop.steps import IPPD_ADMIN, LID_OPERATOR, SPLP, SYSTEM
+from ckanext.splpdepok.sop.steps import IPPD_ADMIN, LID_OPERATOR, REVIEWER, SPLP, SYSTEM
 
 SUBJECT = "lid_plan"
 DRAFT, SENT, GUIDE_RECEIVED, SYNC_INSTRUCTED, SYNCED, CHECK_FAILED, CONNECTED = (
     "draft", "sent", "guide_received", "sync_instructed", "synced", "check_failed",
     "connected")
 STATES = (DRAFT, SENT, GUIDE_RECEIVED, SYNC_INSTRUCTED, SYNCED, CHECK_FAILED, CONNECTED)
-# Transitions that neither start nor stop an SOP clock (editing the draft plan).
-CLOCK_NEUTRAL = ("update",)
+# Editing the draft plan (``update``) neither starts nor stops an SOP clock
+# (``restarts_clock=False``); a passed check runs its ``follow_ups`` (steps 17, 18) in order.
 # Plan steps a user triggers through ``splpdepok_lid_plan_advance``.
 ADVANCE = ("send", "receive_guide", "instruct_sync")
 SYNC_FROM = (SYNC_INSTRUCTED, SYNCED, CHECK_FAILED, CONNECTED)
+# Who may carry a step out (``performers``, for the auth functions): the plan is prepared by the
+# IPPD's LID operators, its admin or the walidata (REVIEWER); steps 12-16 (SPLP's part recorded
+# in the portal, the synchronisation and the check) by the IPPD admin or the walidata.
+PLANNERS = (LID_OPERATOR, IPPD_ADMIN, REVIEWER)
+MANAGERS = (IPPD_ADMIN, REVIEWER)
 
 TRANSITIONS = (
-    Transition("create", NEW, DRAFT, 11, LID_OPERATOR, label="Connection plan prepared"),
-    Transition("update", DRAFT, DRAFT, 11, LID_OPERATOR, label="Connection plan edited"),
+    Transition("create", NEW, DRAFT, 11, LID_OPERATOR, label="Connection plan prepared",
+               performers=PLANNERS),
+    Transition("update", DRAFT, DRAFT, 11, LID_OPERATOR, label="Connection plan edited",
+               performers=PLANNERS, restarts_clock=False),
     Transition("send", DRAFT, SENT, 12, IPPD_ADMIN,
-               label="Connection information sent to SPLP"),
+               label="Connection information sent to SPLP", performers=MANAGERS),
     Transition("receive_guide", SENT, GUIDE_RECEIVED, 13, SPLP,
-               label="Technical guide received from SPLP"),
+               label="Technical guide received from SPLP", performers=MANAGERS),
     Transition("instruct_sync", GUIDE_RECEIVED, SYNC_INSTRUCTED, 14, SPLP,
-               label="Synchronisation instructed"),
+               label="Synchronisation instructed", performers=MANAGERS),
     *(Transition("sync", source, SYNCED, 15, IPPD_ADMIN,
-                 label="LID catalog synchronised with the national one")
+                 label="LID catalog synchronised with the national one", performers=MANAGERS)
       for source in SYNC_FROM),
     Transition("check_fail", SYNCED, CHECK_FAILED, 16, SPLP, note_required=True,
-               label="Connection check failed: back to synchronisation"),
-    Transition("check_pass", SYNCED, CONNECTED, 16, SPLP, label="Connection check passed"),
+               label="Connection check failed: back to synchronisation", performers=MANAGERS),
+    Transition("check_pass", SYNCED, CONNECTED, 16, SPLP, label="Connection check passed",
+               performers=MANAGERS,
+               follow_ups=("check_pass:notify", "check_pass:received")),
     Transition("check_pass:notify", CONNECTED, CONNECTED, 17, SPLP, automatic=True,
                label="Connected: IPPD admin and LID operators notified"),
     Transition("check_pass:received", CONNECTED, CONNECTED, 18, SYSTEM, automatic=True,

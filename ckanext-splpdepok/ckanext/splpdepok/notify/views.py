@@ -4,14 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context
+from ckanext.splpdepok.common.context import request_context
 from flask import Blueprint
 
 blueprint = Blueprint("splpdepok_notify", __name__)
-
-
-def _context() -> Context:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
 @blueprint.route("/pemberitahuan", methods=["GET", "POST"])
@@ -19,7 +15,7 @@ def notices() -> Any:
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=tk.url_for("splpdepok_notify.notices"))
     if tk.request.method == "POST":
-        tk.get_action("splpdepok_notice_mark_read")(_context(), {})
+        tk.get_action("splpdepok_notice_mark_read")(request_context(), {})
         return tk.redirect_to("splpdepok_notify.notices")
-    items = tk.get_action("splpdepok_notice_list")(_context(), {})
+    items = tk.get_action("splpdepok_notice_list")(request_context(), {})
     return tk.render("splpdepok/notify/notices.html", {"notices": items})

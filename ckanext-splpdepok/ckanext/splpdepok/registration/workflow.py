@@ -16,12 +16,12 @@ DRAFT, SUBMITTED, RETURNED, APPROVED, REJECTED = (
     "draft", "submitted", "returned", "approved", "rejected")
 STATES = (DRAFT, SUBMITTED, RETURNED, APPROVED, REJECTED)
 EDITABLE = (DRAFT, RETURNED)
-# Transitions that do not restart the SOP clock (editing a draft is still the same step).
-CLOCK_NEUTRAL = ("update",)
 
 # Who may carry out a transition (``performers``), read by the auth functions:
 # APPLICANT is the registration's creator; REVIEWER the walidata; IPPD_ADMIN the admin of the
 # registration's own IPPD. Nobody reviews a registration they created or that names them.
+# Editing (``update``) does not restart the SOP clock: it is still the same step.
+# Approving runs its automatic follow-ups (``follow_ups``, in order) in the same action.
 BY_APPLICANT = (APPLICANT,)
 # (kind, prepare step, submit step, review step, provision step, who prepares, who reviews,
 #  who may review)
@@ -39,22 +39,26 @@ def _rows() -> list[Transition]:
     for kind, prepare, submit, review, provision, preparer, reviewer, may in _ROWS:
         submitter = LID_OPERATOR if kind == "lid" else APPLICANT
         mine = BY_APPLICANT
+        after_approval = (("approve:provision", "approve:notify") if kind == "ippd_admin"
+                          else ("approve:provision",))
         rows += [
             Transition("create", NEW, DRAFT, prepare, preparer, kind,
                        label="Registration prepared (draft)", performers=mine),
             Transition("update", DRAFT, DRAFT, prepare, preparer, kind,
-                       label="Draft edited", performers=mine),
+                       label="Draft edited", performers=mine, restarts_clock=False),
             Transition("submit", DRAFT, SUBMITTED, submit, submitter, kind,
                        label="Submitted with the assessment document", performers=mine),
             Transition("approve", SUBMITTED, APPROVED, review, reviewer, kind,
-                       label="Requirements complete: approved", performers=may),
+                       label="Requirements complete: approved", performers=may,
+                       follow_ups=after_approval),
             Transition("approve:provision", APPROVED, APPROVED, provision, SYSTEM, kind,
                        automatic=True, label="Account, organization and membership created"),
             Transition("return", SUBMITTED, RETURNED, review, reviewer, kind,
                        note_required=True, label="Incomplete: returned to the applicant",
                        performers=may),
             Transition("update", RETURNED, RETURNED, submit, submitter, kind,
-                       label="Returned registration edited", performers=mine),
+                       label="Returned registration edited", performers=mine,
+                       restarts_clock=False),
             Transition("submit", RETURNED, SUBMITTED, submit, submitter, kind,
                        label="Resubmitted (back to the submission step)", performers=mine),
             Transition("reject", SUBMITTED, REJECTED, review, reviewer, kind,

@@ -1,48 +1,47 @@
 """``ckan splpdepok sop``: the SOP trace, printed from the transition tables themselves."""
 from __future__ import annotations
 
-from importlib import import_module
+from typing import Any
 
 import click
-from ckanext.splpdepok.sop import standards
+from ckanext.splpdepok.sop import table
+from ckanext.splpdepok.sop.logic import standards
 from ckanext.splpdepok.sop.machine import Machine
-from ckanext.splpdepok.sop.steps import ACTOR_LABELS, STEPS
+from ckanext.splpdepok.sop.steps import ACTOR_LABELS
 
-# Workflows that implement SOP steps; the LID / SPLP connection workflow appends its machine.
-MACHINES = (
-    "ckanext.splpdepok.registration.workflow:MACHINE",
-    "ckanext.splpdepok.lid.workflow:MACHINE",
-)
+# Workflows that implement SOP steps (the one list lives in sop.table).
+MACHINES = table.MACHINES
 
 
 def machines() -> list[Machine]:
-    found = []
-    for path in MACHINES:
-        module, _sep, attr = path.partition(":")
-        found.append(getattr(import_module(module), attr))
-    return found
+    return table.machines(MACHINES)
+
+
+def _extras(t: dict[str, Any]) -> str:
+    extra = " [note required]" if t["note_required"] else ""
+    extra += " [automatic]" if t["automatic"] else ""
+    if t["performers"]:
+        extra += " [may: " + " or ".join(ACTOR_LABELS[r] for r in t["may"]) + "]"
+    extra += "" if t["restarts_clock"] else " [clock unchanged]"
+    if t["follow_ups"]:
+        extra += " [then: " + ", ".join(t["follow_ups"]) + "]"
+    return extra
 
 
 def trace_lines(all_machines: list[Machine]) -> list[str]:
+    """The trace, read from the SOP table (``sop.table.steps_table``) in English."""
     lines = []
-    for number, step in STEPS.items():
-        lines.append(f"Step {number:>2}  {step.activity}")
-        lines.append(f"          actor: {ACTOR_LABELS[step.actor]}; standard: "
-                     f"{standards.standard_text(number)} "
-                     f"({standards.standard_minutes(number):g} working min)")
-        covered = False
-        for machine in all_machines:
-            for t in machine.by_step().get(number, []):
-                covered = True
-                source = t.source or "(new)"
-                extra = " [note required]" if t.note_required else ""
-                extra += " [automatic]" if t.automatic else ""
-                if t.performers:
-                    extra += " [may: " + " or ".join(ACTOR_LABELS[r] for r in t.may) + "]"
-                lines.append(f"          {machine.subject_type}/{t.variant or '*'}: "
-                             f"{t.name}: {source} -> {t.target} by {ACTOR_LABELS[t.actor]}"
-                             f"{extra}")
-        if not covered:
+    for row in table.steps_table(standards.all_standard_texts(), all_machines):
+        number, standard = row["number"], row["standard"]
+        lines.append(f"Step {number:>2}  {row['activity']}")
+        lines.append(f"          actor: {ACTOR_LABELS[row['actor']]}; standard: "
+                     f"{standard['text']} ({standard['minutes']:g} working min)")
+        found = [(subject, t) for subject, rows in row["transitions"].items() for t in rows]
+        for subject, t in found:
+            lines.append(f"          {subject}/{t['variant'] or '*'}: "
+                         f"{t['name']}: {t['source'] or '(new)'} -> {t['target']} "
+                         f"by {ACTOR_LABELS[t['actor']]}{_extras(t)}")
+        if not found:
             lines.append("          (not implemented by any workflow yet)")
     return lines
 

@@ -1,8 +1,9 @@
 """A state machine written as one table of transitions, each naming its SOP step.
 
 Generic on purpose: registrations (steps 1-10) and the SPLP connection (steps 11-18) each
-declare a ``Machine`` from a tuple of ``Transition`` rows; the SOP trace CLI, the events and the
-compliance report read the same rows. Pure code.
+declare a ``Machine`` from a tuple of ``Transition`` rows; the SOP trace CLI, the events, the
+compliance report, the auth functions (``performers``), the pages (``label``) and the SOP clock
+(``restarts_clock``) read the same rows: the table is the one source of truth. Pure code.
 """
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ class TransitionError(Exception):
 
 @dataclass(frozen=True)
 class Transition:
+    """One row of the SOP table.
+
+    ``actor`` is the SOP's column (who the SOP says acts); ``performers`` are the role keys the
+    capability's auth functions accept (empty: the ``actor`` alone); ``may`` is the one answer
+    both give. ``label`` is an English msgid (translate it with ``sop.helpers.label``).
+    ``restarts_clock`` False: the event neither starts nor stops an SOP clock (editing a draft
+    is still the same step). ``follow_ups`` names, in order, the automatic transitions that run
+    right after this one in the same action.
+    """
+
     name: str
     source: str | None  # None: the record is created by this transition
     target: str
@@ -35,9 +46,12 @@ class Transition:
     label: str = ""
     # Who may carry it out (role keys the capability's auth functions resolve); empty: ``actor``.
     performers: tuple[str, ...] = ()
+    restarts_clock: bool = True
+    follow_ups: tuple[str, ...] = ()
 
     @property
     def may(self) -> tuple[str, ...]:
+        """The roles that may carry this transition out (``performers``, else ``actor``)."""
         return self.performers or (self.actor,)
 
 
@@ -51,6 +65,8 @@ class Machine:
             for state in (t.source, t.target):
                 if state is not None and state not in self.states:
                     raise ValueError(f"{t.name}: unknown state {state!r}")
+        for t in self.transitions:
+            self.follow_ups(t, t.variant)  # every follow-up named exists where it must run
 
     def find(self, name: str, state: str | None, variant: str = "") -> Transition:
         for t in self.transitions:
@@ -67,11 +83,37 @@ class Machine:
                 names.append(t.name)
         return names
 
+    def follow_ups(self, transition: Transition, variant: str = "") -> list[Transition]:
+        """The automatic transitions that run right after ``transition`` (same action), in the
+        order its ``follow_ups`` names them; a name without a row for ``variant`` is skipped.
+
+        ValueError: a named follow-up is not an automatic transition out of the target state.
+        """
+        found: list[Transition] = []
+        for name in transition.follow_ups:
+            rows = [t for t in self.transitions
+                    if t.name == name and t.source == transition.target]
+            if not rows or not all(t.automatic for t in rows):
+                raise ValueError(f"{transition.name}: follow-up {name!r} is not an automatic "
+                                 f"transition from {transition.target!r}")
+            found += [t for t in rows if t.variant in ("", variant)][:1]
+        return found
+
     def following(self, transition: Transition, variant: str = "") -> list[Transition]:
-        """Automatic transitions that run right after ``transition`` (same action)."""
-        return [t for t in self.transitions
-                if t.automatic and t.source == transition.target and t.variant in ("", variant)
-                and t.name.startswith(transition.name + ":")]
+        """Deprecated name of ``follow_ups`` (kept until every caller has switched)."""
+        return self.follow_ups(transition, variant)
+
+    def restarts_clock(self, name: str, state: str | None = NEW, variant: str = "") -> bool:
+        """Whether transition ``name`` (from ``state``) starts a new SOP clock."""
+        return self.find(name, state, variant).restarts_clock
+
+    def label(self, name: str, state: str | None = NEW, variant: str = "") -> str:
+        """The msgid labelling transition ``name``: from ``state`` when such a row exists, else
+        the first row of that name for ``variant``; ``name`` itself when the table has none."""
+        rows = [t for t in self.transitions if t.name == name and t.variant in ("", variant)]
+        exact = [t for t in rows if t.source == state]
+        chosen = (exact or rows)[:1]
+        return (chosen[0].label or name) if chosen else name
 
     def performers(self, name: str, variant: str = "") -> tuple[str, ...]:
         """Every role that may carry out ``name`` for ``variant``, whatever the current state."""

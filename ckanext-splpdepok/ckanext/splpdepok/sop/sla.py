@@ -44,10 +44,10 @@ class WorkCalendar:
 
     def working_minutes(self, start: dt.datetime, end: dt.datetime) -> float:
         """Working minutes between two instants (naive datetimes are taken as UTC)."""
-        if end <= start:
-            return 0.0
         zone = ZoneInfo(self.timezone)
         a, b = _aware(start).astimezone(zone), _aware(end).astimezone(zone)
+        if b <= a:
+            return 0.0
         total = 0.0
         day = a.date()
         while day <= b.date():

@@ -89,7 +89,3 @@ STEPS: dict[int, Step] = {
     )
 }
 
-
-def step(number: int) -> Step:
-    """The SOP step ``number``; KeyError names a step the SOP does not have."""
-    return STEPS[number]

@@ -1,0 +1,1 @@
+"""CKAN-facing notify code: the notice actions, their auth and schemas, and the mailer."""

@@ -1,0 +1,1 @@
+"""Tests of the SOP table (sop/) and of on-site notices (notify/)."""
