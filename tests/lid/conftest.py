@@ -184,9 +184,9 @@ def operator_dataset(people: SimpleNamespace, name: str, **fields: Any) -> dict[
     may serve)."""
     from ckan import model
     from ckan.tests import factories
-    from ckanext.splpdepok.lid import access
+    from ckanext.splpdepok.lid.logic import auth
 
-    registration = access.operator_registration(model.User.get(people.operator["id"]))
+    registration = auth.operator_registration(model.User.get(people.operator["id"]))
     assert registration is not None and registration.organization_id
     return factories.Dataset(name=name, owner_org=registration.organization_id, **fields)
 

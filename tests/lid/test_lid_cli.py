@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from ckan import model
 from ckan.cli.cli import ckan
-from ckanext.splpdepok.lid.model import Lid
-from ckanext.splpdepok.lid.plan_model import Plan
+from ckanext.splpdepok.lid.model import Lid, Plan
 from ckanext.splpdepok.notify import notices
 
 from tests.lid.conftest import call, lid_fields, pdf_upload

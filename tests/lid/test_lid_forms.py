@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from ckan import model
 from ckan.tests import factories
-from ckanext.splpdepok.lid.model import Lid
-from ckanext.splpdepok.lid.plan_model import Plan
+from ckanext.splpdepok.lid.model import Lid, Plan
 
 from tests.lid.conftest import LID_PDF, call, lid_fields, run_lid_jobs
 from tests.support.splp_double import SplpDouble
