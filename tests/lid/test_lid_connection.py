@@ -17,7 +17,14 @@ from ckanext.splpdepok.lid.model import Lid
 from ckanext.splpdepok.notify import notices
 from ckanext.splpdepok.sop import events
 
-from tests.lid.conftest import call, lid_fields, operator_dataset, pdf_upload, run_lid_jobs
+from tests.lid.conftest import (
+    call,
+    lid_fields,
+    operator_dataset,
+    pdf_upload,
+    present,
+    run_lid_jobs,
+)
 from tests.support.smtp import SmtpServer
 from tests.support.splp_double import SplpDouble
 
@@ -68,7 +75,7 @@ def test_whole_connection_path(
 
     dry = call("lid_sync", people.admin, id=plan["id"], dry_run=True, background=False)
     assert dry["status"] == "succeeded" and dry["counts"]["created"] == 2
-    assert double.writes() == [] and Lid.get(lids[0]["id"]).status == "ready"
+    assert double.writes() == [] and present(Lid.get(lids[0]["id"])).status == "ready"
 
     queued = call("lid_sync", people.admin, id=plan["id"])
     assert queued["status"] == "queued" and queued["job_id"]

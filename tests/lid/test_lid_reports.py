@@ -15,7 +15,7 @@ from ckan.tests import factories
 from ckanext.splpdepok.lid.logic import adapter
 from ckanext.splpdepok.lid.model import PublicationRun
 
-from tests.lid.conftest import call, lid_fields, operator_dataset, run_lid_jobs
+from tests.lid.conftest import call, lid_fields, operator_dataset, present, run_lid_jobs
 from tests.lid.test_lid_connection import _entries, _plan_to_step_14
 from tests.support.splp_double import SplpDouble
 
@@ -94,7 +94,7 @@ def test_a_crashed_sync_job_is_marked_failed(
     with pytest.raises(tk.ValidationError, match="already queued"):
         call("lid_sync", lid_people.admin, id=plan["id"])
     run_lid_jobs()
-    run = PublicationRun.get(queued["id"])
+    run = present(PublicationRun.get(queued["id"]))
     assert run.status == "failed" and "RuntimeError" in run.message
     assert call("lid_plan_show", lid_people.admin, id=plan["id"])["status"] == \
         "sync_instructed"
@@ -119,12 +119,12 @@ def test_a_run_whose_worker_died_does_not_block_the_plan(
     reset_redis()
     plan = _plan_to_step_14(lid_people, _entries(lid_people))
     stuck = call("lid_sync", lid_people.admin, id=plan["id"])
-    row = PublicationRun.get(stuck["id"])
+    row = present(PublicationRun.get(stuck["id"]))
     row.status, row.created = "running", row.created - dt.timedelta(hours=2)
     model.repo.commit()
     fresh = call("lid_sync", lid_people.admin, id=plan["id"], background=False)
     assert fresh["status"] == "succeeded"
-    assert PublicationRun.get(stuck["id"]).status == "failed"
+    assert present(PublicationRun.get(stuck["id"])).status == "failed"
 
 
 def test_admin_area_has_the_connection_checks_tab(

@@ -2,12 +2,12 @@
 contexts, readiness for SPLP, which datasets an entry may serve, and what a caller may see."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
-from ckan.types import Context
+from ckan.types import Context, ErrorDict
 from ckanext.splpdepok.common.roles import is_walidata
 from ckanext.splpdepok.common.text import LIKE_ESCAPE, like_contains
 from ckanext.splpdepok.lid.logic import auth
@@ -91,7 +91,7 @@ def check_links(lid: Lid, package_ids: list[str], context: Context) -> None:
     problems = [m for m in (_link_problem(lid, p, context) for p in packages) if m]
     if problems:
         model.Session.rollback()
-        raise tk.ValidationError({"datasets": problems})
+        raise tk.ValidationError(cast(ErrorDict, {"datasets": problems}))
 
 
 def domain_for(user: model.User, requested: str | None) -> tuple[str, str | None]:

@@ -82,15 +82,18 @@ def tenant(value: Any) -> str:
         raise tk.ValidationError({"tenant_domain": [str(error.error)]}) from None
 
 
+def _planned_lid(lid: Lid) -> dict[str, Any]:
+    ledger = lid.ledger()
+    return {"id": lid.id, "name": lid.name, "status": lid.status, "context": lid.context,
+            "version": lid.version, "national_api_id": ledger.api_id if ledger else None}
+
+
 def plan_dict(plan: Plan, *, detail: bool = True) -> dict[str, Any]:
     data = plan.dictize()
     data["allowed"] = MACHINE.allowed(plan.status)
     if detail:
         lids = sorted(Lid.of_ids(plan.lid_ids or []), key=lambda lid: lid.name)
-        data["lids"] = [{"id": lid.id, "name": lid.name, "status": lid.status,
-                         "context": lid.context, "version": lid.version,
-                         "national_api_id": (lid.ledger().api_id if lid.ledger() else None)}
-                        for lid in lids]
+        data["lids"] = [_planned_lid(lid) for lid in lids]
         data["events"] = [e.dictize() for e in events.for_subject(SUBJECT, plan.id)]
         data["runs"] = [r.dictize() for r in PublicationRun.recent(plan.id, limit=10)]
         data["checks"] = [c.dictize() for c, _domain in checks_for(plan.id, limit=10)]

@@ -8,12 +8,11 @@ Dry runs are always allowed; real runs of a plan are exclusive.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import datetime as dt
 
 from ckan import model
 from ckan.types import Context
@@ -52,8 +51,11 @@ PUBLICATION = RunKind(
 def create_run(context: Context, plan_id: str, *, user: str = "", dry_run: bool = False) -> str:
     """A queued run of the plan (``AlreadyRunning`` while a real one is alive, unless this is a
     dry run); committed unless the caller defers the commit."""
-    return PUBLICATION.create(context, plan_id, {
+    run_id = PUBLICATION.create(context, plan_id, {
         "dry_run": dry_run, "triggered_by": user, "counts": {}, "results": [], "message": ""})
+    if not context.get("defer_commit"):
+        model.Session.expire_all()  # runs it reaped changed by statement, not through the ORM
+    return run_id
 
 
 def run_dict(run_id: str) -> dict[str, Any]:
