@@ -12,8 +12,9 @@ import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
 from ckan.tests import factories
+from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.lid.logic import adapter
-from ckanext.splpdepok.lid.model import PublicationRun
+from ckanext.splpdepok.lid.model import Check, Plan, PublicationRun, make_id
 
 from tests.lid.conftest import call, lid_fields, operator_dataset, present, run_lid_jobs
 from tests.lid.test_lid_connection import _entries, _plan_to_step_14
@@ -52,6 +53,27 @@ def test_report_action_is_for_managers_only(
     mine = call("lid_check_report", lid_people.admin)
     assert len(mine["checks"]) == 1 and mine["checks"][0]["ippd_domain"] == "depok.go.id"
     assert len(mine["checks"][0]["results"]) == 3
+
+
+def test_report_filters_by_the_callers_ippds_before_paging(
+        lid_people: SimpleNamespace, checked: dict[str, Any]) -> None:
+    """More (and newer) checks of another IPPD than a page holds: the IPPD admin still gets
+    their own."""
+    stamp = now()
+    other = Plan(id=make_id(), ippd_domain="bogor.go.id", splp_base_url="https://splp.example",
+                 tenant_domain="bogor.go.id", lid_ids=[], status="synced", version=1,
+                 creator_user_id=lid_people.sysadmin["id"], created=stamp, modified=stamp)
+    model.Session.add(other)
+    model.Session.flush()
+    for minutes in range(1, 4):
+        model.Session.add(Check(id=make_id(), plan_id=other.id, connected=False,
+                                triggered_by="", created=stamp + dt.timedelta(minutes=minutes)))
+    model.repo.commit()
+    mine = call("lid_check_report", lid_people.admin, limit=2)
+    assert [c["ippd_domain"] for c in mine["checks"]] == ["depok.go.id"]
+    assert call("lid_check_report", lid_people.admin, limit=2, offset=1)["checks"] == []
+    with pytest.raises(tk.ValidationError):
+        call("lid_check_report", lid_people.admin, limit=1000)  # one maximum: 100
 
 
 def test_csv_page_guide_and_dataset_links(
