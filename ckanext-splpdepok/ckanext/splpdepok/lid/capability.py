@@ -38,9 +38,9 @@ def auth_functions() -> dict[str, Any]:
         "splpdepok_lid_plan_create": auth.plan_create,
         "splpdepok_lid_plan_update": auth.plan_update,
         "splpdepok_lid_plan_show": auth.plan_show,
-        "splpdepok_lid_plan_advance": auth.plan_manage,
-        "splpdepok_lid_sync": auth.plan_manage,
-        "splpdepok_lid_check": auth.plan_manage,
+        "splpdepok_lid_plan_advance": auth.plan_advance,
+        "splpdepok_lid_sync": auth.lid_sync,
+        "splpdepok_lid_check": auth.lid_check,
         "splpdepok_lid_check_report": auth.check_report,
     }
 

@@ -41,7 +41,7 @@ def sync(plan_name: str | None, dry_run: bool, as_json: bool) -> None:
     from ckanext.splpdepok.common.runs import AlreadyRunning
     from ckanext.splpdepok.lid.logic.publication import (
         PUBLICATION,
-        create_run,
+        create_publication_run,
         execute_publication,
     )
     from ckanext.splpdepok.lid.workflow import SYNC_FROM
@@ -55,7 +55,7 @@ def sync(plan_name: str | None, dry_run: bool, as_json: bool) -> None:
                        "(SPLP has not instructed the synchronisation)", err=True)
             continue
         try:
-            run_id = create_run({}, plan.id, dry_run=dry_run)
+            run_id = create_publication_run({}, plan.id, dry_run=dry_run)
         except AlreadyRunning:
             click.echo(f"{plan.ippd_domain}: a sync is already queued or running", err=True)
             failed = True

@@ -181,7 +181,7 @@ def plan_create(context: Context, data_dict: dict[str, Any]) -> Result:
         managed = auth.managed_domains(user)
         domain = registration.ippd_domain if registration else (managed[0] if managed else "")
     ippd = Ippd.by_domain(domain)
-    if ippd is None or not auth.can_prepare_plan(user, domain):
+    if ippd is None or not auth.may_perform(user, domain, "create"):
         raise tk.ValidationError({"ippd_domain": [tk._("Not an IPPD you may plan for")]})
     if Plan.get(domain) is not None:
         raise tk.ValidationError({"ippd_domain": [tk._(
@@ -266,7 +266,7 @@ def plan_advance(context: Context, data_dict: dict[str, Any]) -> Result:
         raise tk.ValidationError({"transition": [tk._("Choose one of: %(names)s")
                                                  % {"names": ", ".join(ADVANCE)}]})
     plan = plans.get(str(data_dict.get("id") or ""))
-    tk.check_access("splpdepok_lid_plan_advance", context, {"id": plan.id})
+    tk.check_access("splpdepok_lid_plan_advance", context, {"id": plan.id, "transition": name})
     user = actor(context)
     plan, transition = plans.locked(plan.id, name)
     data = _step_data(plan, name, data_dict.get("guide_upload"))
@@ -305,7 +305,7 @@ def lid_sync(context: Context, data_dict: dict[str, Any]) -> Result:
         raise Conflict(tk._("SPLP has not instructed the synchronisation yet (SOP step 14); "
                             "the plan is '%(status)s'") % {"status": plan.status})
     try:
-        run_id = publication.create_run(context, plan.id, user=user.name, dry_run=dry_run)
+        run_id = publication.create_publication_run(context, plan.id, user=user.name, dry_run=dry_run)
     except AlreadyRunning:
         raise tk.ValidationError({"id": [tk._("A synchronisation of this plan is already "
                                               "queued or running")]}) from None

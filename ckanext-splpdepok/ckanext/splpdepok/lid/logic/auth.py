@@ -16,8 +16,10 @@ from ckan import model
 from ckan.types import Context
 from ckanext.splpdepok.common.roles import is_walidata, user_obj
 from ckanext.splpdepok.lid.model import DRAFT, Lid, Plan
+from ckanext.splpdepok.lid.workflow import ADVANCE, MACHINE
 from ckanext.splpdepok.registration.model import Ippd, Registration, registrations_table
 from ckanext.splpdepok.security.validators import bad_text
+from ckanext.splpdepok.sop.steps import IPPD_ADMIN, LID_OPERATOR, REVIEWER, SPLP
 
 Result = dict[str, Any]
 
@@ -71,6 +73,23 @@ def can_view(user: model.User | None, lid: Lid) -> bool:
 def can_prepare_plan(user: model.User | None, ippd_domain: str) -> bool:
     """SOP step 11: the LID operators of the IPPD, its admin, the walidata."""
     return is_operator(user, ippd_domain) or can_manage_ippd(user, ippd_domain)
+
+
+def holds(user: model.User | None, role: str, ippd_domain: str) -> bool:
+    """Whether ``user`` acts in ``role`` (a ``sop.steps`` key) for the plan of ``ippd_domain``.
+    SPLP's own steps (13, 14, 16) are recorded by the walidata or the IPPD admin."""
+    if role == LID_OPERATOR:
+        return can_prepare_plan(user, ippd_domain)
+    if role in (IPPD_ADMIN, SPLP, REVIEWER):
+        return can_manage_ippd(user, ippd_domain)
+    return False
+
+
+def may_perform(user: model.User | None, ippd_domain: str, *names: str) -> bool:
+    """Whether ``user`` may carry out one of the plan transitions ``names``: the performers the
+    transition table (``lid.workflow.MACHINE``) names for it."""
+    return any(holds(user, role, ippd_domain)
+               for name in names for role in MACHINE.performers(name))
 
 
 def managed_domains(user: model.User) -> list[str]:
@@ -161,7 +180,7 @@ def plan_create(context: Context, data_dict: dict[str, Any]) -> Result:
     user = _user(context)
     if user is None:
         return _deny("Sign in first")
-    if domain and not can_prepare_plan(user, str(domain)):
+    if domain and not may_perform(user, str(domain), "create"):
         return _deny("Only the IPPD's LID operators, its admin and the walidata may plan")
     if not domain and not (is_operator(user) or managed_domains(user)):
         return _deny("Only the IPPD's LID operators, its admin and the walidata may plan")
@@ -176,21 +195,39 @@ def plan_show(context: Context, data_dict: dict[str, Any]) -> Result:
 
 
 def plan_update(context: Context, data_dict: dict[str, Any]) -> Result:
-    return plan_show(context, data_dict)
-
-
-def plan_manage(context: Context, data_dict: dict[str, Any]) -> Result:
-    """Steps 12-16 (send, guide, instruction, publication, check): the IPPD admin or the
-    walidata."""
+    """Step 11 again (editing the draft plan)."""
     plan = _plan(data_dict)
-    if plan is None or not can_manage_ippd(_user(context), plan.ippd_domain):
+    if plan is None or not may_perform(_user(context), plan.ippd_domain, "update"):
+        return _deny("Not authorized to see this connection plan")
+    return {"success": True}
+
+
+def _plan_step(context: Context, data_dict: dict[str, Any], names: tuple[str, ...]) -> Result:
+    plan = _plan(data_dict)
+    if plan is None or not may_perform(_user(context), plan.ippd_domain, *names):
         return _deny("Only the IPPD admin and the walidata may carry out this step")
     return {"success": True}
 
 
+def plan_advance(context: Context, data_dict: dict[str, Any]) -> Result:
+    """Steps 12-14 (send, guide received, instruction); ``transition`` names one of them."""
+    name = data_dict.get("transition") if isinstance(data_dict, dict) else None
+    return _plan_step(context, data_dict, (name,) if name in ADVANCE else ADVANCE)
+
+
+def lid_sync(context: Context, data_dict: dict[str, Any]) -> Result:
+    """Step 15 (publication to SPLP, dry runs included)."""
+    return _plan_step(context, data_dict, ("sync",))
+
+
+def lid_check(context: Context, data_dict: dict[str, Any]) -> Result:
+    """Step 16 (the connection check) and the report of its outcomes."""
+    return _plan_step(context, data_dict, ("check_pass", "check_fail"))
+
+
 def check_report(context: Context, data_dict: dict[str, Any]) -> Result:
     if _id(data_dict):
-        return plan_manage(context, data_dict)
+        return lid_check(context, data_dict)
     user = _user(context)
     if user is None or not managed_domains(user):
         return _deny("Only IPPD admins and the walidata may see connection reports")
