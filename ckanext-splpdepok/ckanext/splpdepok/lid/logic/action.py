@@ -305,7 +305,8 @@ def lid_sync(context: Context, data_dict: dict[str, Any]) -> Result:
         raise Conflict(tk._("SPLP has not instructed the synchronisation yet (SOP step 14); "
                             "the plan is '%(status)s'") % {"status": plan.status})
     try:
-        run_id = publication.create_publication_run(context, plan.id, user=user.name, dry_run=dry_run)
+        run_id = publication.create_publication_run(context, plan.id, user=user.name,
+                                                    dry_run=dry_run)
     except AlreadyRunning:
         raise tk.ValidationError({"id": [tk._("A synchronisation of this plan is already "
                                               "queued or running")]}) from None

@@ -48,7 +48,8 @@ PUBLICATION = RunKind(
     stale_after_seconds=config.sync_stale_after_seconds, dry_runs_exclusive=False)
 
 
-def create_publication_run(context: Context, plan_id: str, *, user: str = "", dry_run: bool = False) -> str:
+def create_publication_run(context: Context, plan_id: str, *, user: str = "",
+                           dry_run: bool = False) -> str:
     """A queued run of the plan (``AlreadyRunning`` while a real one is alive, unless this is a
     dry run); committed unless the caller defers the commit."""
     run_id = PUBLICATION.create(context, plan_id, {
