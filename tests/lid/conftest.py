@@ -3,10 +3,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from ckanext.splpdepok.lid.splp import ClientCredentials, PublisherClient, RetryPolicy, Timeouts
+from ckanext.splpdepok.lid.splp import (
+    ClientCredentials,
+    LidSyncResult,
+    PublisherClient,
+    RetryPolicy,
+    Timeouts,
+)
 
 from tests.support.splp_double import SplpDouble, splp_double
 
@@ -59,6 +65,19 @@ SAMPLE_LIDS: list[dict[str, Any]] = [
 ]
 
 FAST_RETRY = RetryPolicy(attempts=4, backoff_initial=0.0, total_seconds=20.0)
+T = TypeVar("T")
+
+
+def present(value: T | None) -> T:
+    """``value``, which the test expects to exist."""
+    assert value is not None
+    return value
+
+
+def api_id_of(result: LidSyncResult) -> str:
+    """The national API id a sync result names (it must name one)."""
+    assert result.api_id, result
+    return result.api_id
 
 
 @pytest.fixture
@@ -184,9 +203,9 @@ def operator_dataset(people: SimpleNamespace, name: str, **fields: Any) -> dict[
     may serve)."""
     from ckan import model
     from ckan.tests import factories
-    from ckanext.splpdepok.lid import access
+    from ckanext.splpdepok.lid.logic import auth
 
-    registration = access.operator_registration(model.User.get(people.operator["id"]))
+    registration = auth.operator_registration(model.User.get(people.operator["id"]))
     assert registration is not None and registration.organization_id
     return factories.Dataset(name=name, owner_org=registration.organization_id, **fields)
 
@@ -214,7 +233,7 @@ def call(action: str, user: dict[str, Any] | None, **data: Any) -> Any:
     """Call ``splpdepok_<action>`` as ``user`` (anonymous when None), auth checked."""
     import ckan.plugins.toolkit as tk
 
-    context = {"user": user["name"] if user else "", "ignore_auth": False}
+    context: Any = {"user": user["name"] if user else "", "ignore_auth": False}
     return tk.get_action(f"splpdepok_{action}")(context, data)
 
 

@@ -29,7 +29,7 @@ ENTRIES = (  # name, classification, status, format, context
 def _insert(org_id: str) -> dict[str, str]:
     engine = sa.create_engine(os.environ["CKAN_SQLALCHEMY_URL"])
     ids: dict[str, str] = {}
-    now = dt.datetime.utcnow()
+    now = dt.datetime.now(dt.timezone.utc)
     with engine.begin() as conn:
         for name, classification, status, fmt, context in ENTRIES:
             ids[name] = str(uuid.uuid4())

@@ -27,8 +27,8 @@ def _approved_roles(org_id: str) -> None:
     """The records SOP steps 1-10 leave behind: the IPPD with its admin, the LID operator."""
     engine = sa.create_engine(os.environ["CKAN_SQLALCHEMY_URL"])
     with engine.begin() as conn:
-        ids = dict(conn.execute(sa.text(
-            "SELECT name, id FROM \"user\" WHERE name IN ('operator-lid', 'admin-ippd')")).all())
+        ids = {str(name): str(id_) for name, id_ in conn.execute(sa.text(
+            "SELECT name, id FROM \"user\" WHERE name IN ('operator-lid', 'admin-ippd')"))}
         conn.execute(sa.text(
             "INSERT INTO splpdepok_ippds (id, domain, name, organization_id, registration_id, "
             "admin_user_id, tenant_domain, created, modified) VALUES (:id, 'depok.go.id', "
@@ -50,7 +50,7 @@ def _work_off_lid_queue(server: LiveServer, splp: SplpDouble) -> None:
                SPLPDEPOK_SPLP_CLIENT_SECRET=splp.client_secret)
     done = subprocess.run([str(CKAN_BIN), "-c", str(server.ini), "jobs", "worker",
                            "splpdepok_lid", "--burst"], env=env, capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)
+                          timeout=300, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -7,11 +7,10 @@ from typing import Any
 import pytest
 from ckan import model
 from ckan.cli.cli import ckan
-from ckanext.splpdepok.lid.model import Lid
-from ckanext.splpdepok.lid.plan_model import Plan
+from ckanext.splpdepok.lid.model import Lid, Plan
 from ckanext.splpdepok.notify import notices
 
-from tests.lid.conftest import call, lid_fields, pdf_upload
+from tests.lid.conftest import call, lid_fields, pdf_upload, present
 from tests.support.splp_double import SplpDouble
 
 pytestmark = pytest.mark.usefixtures("lid_db")
@@ -40,8 +39,8 @@ def test_cli_dry_run_then_sync_then_check(
     assert real.exit_code == 0, real.output
     assert ": created (create, deploy, publish)" in real.output
     model.Session.remove()
-    assert Plan.get("depok.go.id").status == "synced"
-    assert Lid.get(lids[0]["id"]).ledger().api_id in splp_portal.apis
+    assert present(Plan.get("depok.go.id")).status == "synced"
+    assert present(present(Lid.get(lids[0]["id"])).ledger()).api_id in splp_portal.apis
 
     again = cli.invoke(ckan, ["splpdepok", "lid", "sync", "--plan", "depok.go.id", "--json"])
     assert again.exit_code == 0 and '"unchanged": 1' in again.output

@@ -8,7 +8,7 @@ import pytest
 from ckan import model
 from ckanext.splpdepok.lid.model import Lid
 
-from tests.lid.conftest import call, lid_fields, operator_dataset
+from tests.lid.conftest import call, lid_fields, operator_dataset, present
 
 pytestmark = pytest.mark.usefixtures("lid_db")
 
@@ -57,7 +57,7 @@ def test_ready_needs_and_keeps_a_valid_entry_and_edits_send_synced_back(
         lid_people: SimpleNamespace) -> None:
     lid = call("lid_create", lid_people.operator, ready=True, **lid_fields())
     assert lid["status"] == "ready"
-    row = model.Session.get(Lid, lid["id"])
+    row = present(model.Session.get(Lid, lid["id"]))
     row.status = "connected"
     model.repo.commit()
     unchanged = call("lid_update", lid_people.operator, id=lid["id"], datasets=[])

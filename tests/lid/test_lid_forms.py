@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 from ckan import model
 from ckan.tests import factories
-from ckanext.splpdepok.lid.model import Lid
-from ckanext.splpdepok.lid.plan_model import Plan
+from ckanext.splpdepok.lid.model import Lid, Plan
 
-from tests.lid.conftest import LID_PDF, call, lid_fields, run_lid_jobs
+from tests.lid.conftest import LID_PDF, call, lid_fields, present, run_lid_jobs
 from tests.support.splp_double import SplpDouble
 
 pytestmark = pytest.mark.usefixtures("lid_db")
@@ -48,7 +47,7 @@ def test_operator_adds_and_edits_an_lid(lid_people: SimpleNamespace, app: Any) -
     app.post(f"/katalog-lid/{lid.id}/ubah", headers=headers,
              data=dict(FORM, name="Data Posyandu Aktif"))
     model.Session.expire_all()
-    assert Lid.get(lid.id).name == "Data Posyandu Aktif"
+    assert present(Lid.get(lid.id)).name == "Data Posyandu Aktif"
     assert app.post(f"/katalog-lid/{lid.id}/hapus",
                     headers=_headers(lid_people.outsider)).status_code == 404
     app.post(f"/katalog-lid/{lid.id}/hapus", headers=headers)
@@ -61,7 +60,7 @@ def test_plan_steps_through_the_page(
     call("lid_create", lid_people.operator, ready=True, **lid_fields())
     operator, admin = _headers(lid_people.operator), _headers(lid_people.admin)
     opened = app.post("/katalog-lid/rencana", headers=operator, follow_redirects=False)
-    plan = Plan.get("depok.go.id")
+    plan = present(Plan.get("depok.go.id"))
     assert opened.status_code == 302 and len(plan.lid_ids) == 1
     again = app.post("/katalog-lid/rencana", headers=operator, follow_redirects=False)
     assert again.headers["Location"].endswith(f"/katalog-lid/rencana/{plan.id}")
@@ -73,7 +72,7 @@ def test_plan_steps_through_the_page(
         io.BytesIO(LID_PDF), "juknis.pdf")}, content_type="multipart/form-data")
     app.post(step, headers=admin, data={"step": "instruct_sync"})
     model.Session.expire_all()
-    assert Plan.get(plan.id).status == "sync_instructed"
+    assert present(Plan.get(plan.id)).status == "sync_instructed"
     page = app.get(f"/katalog-lid/rencana/{plan.id}", headers=admin).get_data(as_text=True)
     assert 'id="step-dry_run"' in page and "juknis.pdf" in page
 

@@ -5,7 +5,7 @@ included."""
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 import pytest
@@ -13,7 +13,7 @@ from ckan import model
 from ckan.tests import factories
 from ckanext.splpdepok.lid.model import Lid, LidDataset
 
-from tests.lid.conftest import call, lid_fields, operator_dataset
+from tests.lid.conftest import call, lid_fields, operator_dataset, present
 
 pytestmark = pytest.mark.usefixtures("lid_db")
 
@@ -26,7 +26,7 @@ def _other_org_dataset(**fields: Any) -> dict[str, Any]:
 def _errors(action: str, user: dict[str, Any], **data: Any) -> list[str]:
     with pytest.raises(tk.ValidationError) as error:
         call(action, user, **data)
-    return [str(m) for m in error.value.error_dict["datasets"]]
+    return [str(m) for m in cast(list[Any], error.value.error_dict["datasets"])]
 
 
 def test_only_datasets_of_the_lids_own_organization(lid_people: SimpleNamespace) -> None:
@@ -53,7 +53,7 @@ def test_a_public_lid_serves_public_datasets_only(lid_people: SimpleNamespace) -
     errors = _errors("lid_update", lid_people.operator, id=restricted["id"],
                      classification="terbuka")
     assert "private" in errors[0]
-    assert Lid.get(restricted["id"]).classification == "terbatas"
+    assert present(Lid.get(restricted["id"])).classification == "terbatas"
 
 
 def test_a_private_dataset_of_another_organization_is_answered_as_missing(

@@ -12,10 +12,11 @@ import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
 from ckan.tests import factories
-from ckanext.splpdepok.lid import adapter
-from ckanext.splpdepok.lid.plan_model import SyncRun
+from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.lid.logic import adapter
+from ckanext.splpdepok.lid.model import Check, Plan, PublicationRun, make_id
 
-from tests.lid.conftest import call, lid_fields, operator_dataset, run_lid_jobs
+from tests.lid.conftest import call, lid_fields, operator_dataset, present, run_lid_jobs
 from tests.lid.test_lid_connection import _entries, _plan_to_step_14
 from tests.support.splp_double import SplpDouble
 
@@ -52,6 +53,27 @@ def test_report_action_is_for_managers_only(
     mine = call("lid_check_report", lid_people.admin)
     assert len(mine["checks"]) == 1 and mine["checks"][0]["ippd_domain"] == "depok.go.id"
     assert len(mine["checks"][0]["results"]) == 3
+
+
+def test_report_filters_by_the_callers_ippds_before_paging(
+        lid_people: SimpleNamespace, checked: dict[str, Any]) -> None:
+    """More (and newer) checks of another IPPD than a page holds: the IPPD admin still gets
+    their own."""
+    stamp = now()
+    other = Plan(id=make_id(), ippd_domain="bogor.go.id", splp_base_url="https://splp.example",
+                 tenant_domain="bogor.go.id", lid_ids=[], status="synced", version=1,
+                 creator_user_id=lid_people.sysadmin["id"], created=stamp, modified=stamp)
+    model.Session.add(other)
+    model.Session.flush()
+    for minutes in range(1, 4):
+        model.Session.add(Check(id=make_id(), plan_id=other.id, connected=False,
+                                triggered_by="", created=stamp + dt.timedelta(minutes=minutes)))
+    model.repo.commit()
+    mine = call("lid_check_report", lid_people.admin, limit=2)
+    assert [c["ippd_domain"] for c in mine["checks"]] == ["depok.go.id"]
+    assert call("lid_check_report", lid_people.admin, limit=2, offset=1)["checks"] == []
+    with pytest.raises(tk.ValidationError):
+        call("lid_check_report", lid_people.admin, limit=1000)  # one maximum: 100
 
 
 def test_csv_page_guide_and_dataset_links(
@@ -94,7 +116,7 @@ def test_a_crashed_sync_job_is_marked_failed(
     with pytest.raises(tk.ValidationError, match="already queued"):
         call("lid_sync", lid_people.admin, id=plan["id"])
     run_lid_jobs()
-    run = SyncRun.get(queued["id"])
+    run = present(PublicationRun.get(queued["id"]))
     assert run.status == "failed" and "RuntimeError" in run.message
     assert call("lid_plan_show", lid_people.admin, id=plan["id"])["status"] == \
         "sync_instructed"
@@ -119,12 +141,12 @@ def test_a_run_whose_worker_died_does_not_block_the_plan(
     reset_redis()
     plan = _plan_to_step_14(lid_people, _entries(lid_people))
     stuck = call("lid_sync", lid_people.admin, id=plan["id"])
-    row = SyncRun.get(stuck["id"])
+    row = present(PublicationRun.get(stuck["id"]))
     row.status, row.created = "running", row.created - dt.timedelta(hours=2)
     model.repo.commit()
     fresh = call("lid_sync", lid_people.admin, id=plan["id"], background=False)
     assert fresh["status"] == "succeeded"
-    assert SyncRun.get(stuck["id"]).status == "failed"
+    assert present(PublicationRun.get(stuck["id"])).status == "failed"
 
 
 def test_admin_area_has_the_connection_checks_tab(

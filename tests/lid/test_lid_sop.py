@@ -54,9 +54,6 @@ def test_sop_trace_covers_all_18_steps_with_the_lid_machine(
            "[automatic]" in out
 
 
-@pytest.mark.xfail(LID_MACHINE_PATH not in sop_cli.MACHINES, strict=True,
-                   reason="sop/cli.py MACHINES must list lid.workflow:MACHINE (asked of the "
-                          "registrations engineer); remove this marker once it does")
 @pytest.mark.usefixtures("with_plugins")
 def test_sop_command_as_shipped_covers_all_18_steps(cli: Any) -> None:
     assert "(not implemented by any workflow yet)" not in _trace(cli)

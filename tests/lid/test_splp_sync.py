@@ -12,6 +12,7 @@ from ckanext.splpdepok.lid.splp import (
     sync_lids,
 )
 
+from tests.lid.conftest import api_id_of
 from tests.support.splp_double import SplpDouble
 
 MakeClient = Callable[..., PublisherClient]
@@ -40,7 +41,7 @@ def test_first_sync_creates_deploys_and_publishes_every_lid(
     assert all(r.actions == ["create", "deploy", "publish"] for r in results)
     assert all(r.lifecycle == "PUBLISHED" and r.error is None for r in results)
     for result in results:
-        stored = splp_double.apis[result.api_id]
+        stored = splp_double.apis[api_id_of(result)]
         assert stored.state == "PUBLISHED" and len(stored.deployments) == 1
     token = splp_double.issue_token()
     for lid in lids:
@@ -72,7 +73,7 @@ def test_an_edited_lid_updates_only_its_api(
     assert [r.status for r in results] == ["unchanged", "updated", "unchanged"]
     assert sorted(d.field for d in results[1].differences) == ["description", "endpointConfig"]
     assert results[1].actions == ["update", "deploy"]
-    edited = first[1].api_id
+    edited = api_id_of(first[1])
     writes = _writes_since(splp_double, mark)
     assert writes and all(edited in w for w in writes)
     stored = splp_double.apis[edited]
@@ -159,7 +160,7 @@ def test_lost_deployment_or_demotion_is_repaired_and_blocked_is_respected(
     client: PublisherClient, splp_double: SplpDouble, lids: list[dict[str, Any]]
 ) -> None:
     first = sync_lids(client, lids)
-    undeployed, demoted, blocked = (splp_double.apis[r.api_id] for r in first)
+    undeployed, demoted, blocked = (splp_double.apis[api_id_of(r)] for r in first)
     undeployed.deployments.clear()
     demoted.data["lifeCycleStatus"] = "CREATED"
     blocked.data["lifeCycleStatus"] = "BLOCKED"
@@ -183,7 +184,7 @@ def test_many_edits_stay_within_the_revision_limit(
     client: PublisherClient, splp_double: SplpDouble, lids: list[dict[str, Any]]
 ) -> None:
     lid = lids[0]
-    api_id = sync_lids(client, [lid])[0].api_id
+    api_id = api_id_of(sync_lids(client, [lid])[0])
     for n in range(1, 8):
         lid["description"] = f"Edisi {n}"
         result = sync_lids(client, [lid])[0]

@@ -1,4 +1,5 @@
-"""What the LID catalog capability adds to CKAN (see ckanext.splpdepok.registry)."""
+"""What the Katalog LID capability adds to CKAN (see ckanext.splpdepok.registry): its actions
+and auth functions (the maps below), validators, template helpers, pages, CLI and admin tab."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,34 +8,47 @@ import click
 
 
 def actions() -> dict[str, Any]:
-    from ckanext.splpdepok.lid.logic import connection, entries, plans
+    from ckanext.splpdepok.lid.logic import action
 
     return {
-        "splpdepok_lid_create": entries.lid_create,
-        "splpdepok_lid_update": entries.lid_update,
-        "splpdepok_lid_show": entries.lid_show,
-        "splpdepok_lid_list": entries.lid_list,
-        "splpdepok_lid_delete": entries.lid_delete,
-        "splpdepok_lid_plan_create": plans.plan_create,
-        "splpdepok_lid_plan_update": plans.plan_update,
-        "splpdepok_lid_plan_show": plans.plan_show,
-        "splpdepok_lid_plan_advance": plans.plan_advance,
-        "splpdepok_lid_sync": connection.lid_sync,
-        "splpdepok_lid_check": connection.lid_check,
-        "splpdepok_lid_check_report": connection.lid_check_report,
+        "splpdepok_lid_create": action.lid_create,
+        "splpdepok_lid_update": action.lid_update,
+        "splpdepok_lid_show": action.lid_show,
+        "splpdepok_lid_list": action.lid_list,
+        "splpdepok_lid_delete": action.lid_delete,
+        "splpdepok_lid_plan_create": action.plan_create,
+        "splpdepok_lid_plan_update": action.plan_update,
+        "splpdepok_lid_plan_show": action.plan_show,
+        "splpdepok_lid_plan_advance": action.plan_advance,
+        "splpdepok_lid_sync": action.lid_sync,
+        "splpdepok_lid_check": action.lid_check,
+        "splpdepok_lid_check_report": action.lid_check_report,
     }
 
 
 def auth_functions() -> dict[str, Any]:
     from ckanext.splpdepok.lid.logic import auth
 
-    return auth.auth_functions()
+    return {
+        "splpdepok_lid_create": auth.lid_create,
+        "splpdepok_lid_update": auth.lid_edit,
+        "splpdepok_lid_delete": auth.lid_edit,
+        "splpdepok_lid_show": auth.lid_show,
+        "splpdepok_lid_list": auth.lid_list,
+        "splpdepok_lid_plan_create": auth.plan_create,
+        "splpdepok_lid_plan_update": auth.plan_update,
+        "splpdepok_lid_plan_show": auth.plan_show,
+        "splpdepok_lid_plan_advance": auth.plan_advance,
+        "splpdepok_lid_sync": auth.lid_sync,
+        "splpdepok_lid_check": auth.lid_check,
+        "splpdepok_lid_check_report": auth.check_report,
+    }
 
 
 def validators() -> dict[str, Any]:
-    from ckanext.splpdepok.lid import schema
+    from ckanext.splpdepok.lid.logic import validators as v
 
-    return schema.all_validators()
+    return v.all_validators()
 
 
 def helpers() -> dict[str, Any]:
@@ -44,9 +58,9 @@ def helpers() -> dict[str, Any]:
 
 
 def blueprints() -> list[Any]:
-    from ckanext.splpdepok.lid import forms, views
+    from ckanext.splpdepok.lid import views
 
-    return [views.blueprint, forms.blueprint]
+    return [views.blueprint]
 
 
 def cli_commands() -> list[click.Command]:

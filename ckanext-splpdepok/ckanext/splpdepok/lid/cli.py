@@ -1,4 +1,5 @@
-"""``ckan splpdepok lid``: synchronise the Katalog LID with SPLP (step 15) and check it (16)."""
+"""``ckan splpdepok lid``: publish the Katalog LID to SPLP (step 15), check it (16), and mark
+failed the publication runs whose worker died (``reap``, for the scheduler's cron)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from ckan import model
 
 
 def _plan(name: str) -> Any:
-    from ckanext.splpdepok.lid.plan_model import Plan
+    from ckanext.splpdepok.lid.model import Plan
 
     plan = Plan.get(name)
     if plan is None:
@@ -18,46 +19,34 @@ def _plan(name: str) -> Any:
 
 
 def _plans(name: str | None) -> list[Any]:
-    from ckanext.splpdepok.lid.plan_model import Plan
+    from ckanext.splpdepok.lid.model import Plan
 
     if name:
         return [_plan(name)]
     return model.Session.query(Plan).order_by(Plan.ippd_domain).all()
 
 
-class _Bar:
-    """A click progress bar created once the run knows how many LIDs it has."""
-
-    def __init__(self, label: str) -> None:
-        self.label, self.bar, self.shown = label, None, 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=max(total, 1), label=self.label, show_pos=True,
-                                         file=click.get_text_stream("stderr"))
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
-@click.group("lid", short_help="Katalog LID: sync with SPLP and check the connection.")
+@click.group("lid", short_help="Katalog LID: publish to SPLP and check the connection.")
 def lid() -> None:
     """Katalog LID and its connection to SPLP (SOP steps 11-18)."""
 
 
-@lid.command("sync", short_help="Synchronise the LIDs of connection plans with SPLP.")
+@lid.command("sync", short_help="Publish the LIDs of connection plans to SPLP.")
 @click.option("--plan", "plan_name", help="IPPD domain (or plan id); default: every plan.")
 @click.option("--dry-run", is_flag=True, help="Only read SPLP and show what would change.")
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
 def sync(plan_name: str | None, dry_run: bool, as_json: bool) -> None:
-    """Run the synchronisation now, in this process, with a progress bar."""
-    from ckanext.splpdepok.lid import jobs, runner
+    """Run the publication now, in this process, with a progress bar."""
+    from ckanext.splpdepok.common.progress import ProgressBars
+    from ckanext.splpdepok.common.runs import AlreadyRunning
+    from ckanext.splpdepok.lid.logic.publication import (
+        PUBLICATION,
+        create_publication_run,
+        execute_publication,
+    )
     from ckanext.splpdepok.lid.workflow import SYNC_FROM
 
+    PUBLICATION.reap()
     failed = False
     outcomes = []
     for plan in _plans(plan_name):
@@ -66,16 +55,13 @@ def sync(plan_name: str | None, dry_run: bool, as_json: bool) -> None:
                        "(SPLP has not instructed the synchronisation)", err=True)
             continue
         try:
-            run = jobs.create_run(plan, user="", dry_run=dry_run)
-        except jobs.AlreadyRunning:
+            run_id = create_publication_run({}, plan.id, dry_run=dry_run)
+        except AlreadyRunning:
             click.echo(f"{plan.ippd_domain}: a sync is already queued or running", err=True)
             failed = True
             continue
-        bar = _Bar(f"{plan.ippd_domain}{' (dry run)' if dry_run else ''}")
-        try:
-            outcome = runner.execute_sync(run.id, progress=bar)
-        finally:
-            bar.close()
+        with ProgressBars(f"{plan.ippd_domain}{' (dry run)' if dry_run else ''}") as bars:
+            outcome = execute_publication(run_id, progress=bars)
         outcomes.append(outcome)
         failed = failed or outcome["status"] != "succeeded"
         if not as_json:
@@ -101,12 +87,21 @@ def _print_run(domain: str, outcome: dict[str, Any]) -> None:
         click.echo(line)
 
 
+@lid.command("reap", short_help="Mark failed the publication runs whose worker died.")
+def reap() -> None:
+    """Runs that stopped heartbeating (or queued runs no worker took in time) become failed.
+    Run it from cron next to ``ckan splpdepok sync schedule``; the worker does it too."""
+    from ckanext.splpdepok.lid.logic.publication import PUBLICATION
+
+    click.echo(f"{PUBLICATION.reap()} stale publication run(s) marked failed")
+
+
 @lid.command("check", short_help="Check the connection of a plan's LIDs (SOP step 16).")
 @click.option("--plan", "plan_name", required=True, help="IPPD domain (or plan id).")
 def check(plan_name: str) -> None:
     """Check every synchronised LID; success notifies the IPPD admin and the operators."""
     import ckan.plugins.toolkit as tk
-    from ckanext.splpdepok.lid import checking
+    from ckanext.splpdepok.lid.logic import checking
 
     plan = _plan(plan_name)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context
+from ckanext.splpdepok.common.context import request_context
 
 STATUS_LABELS = {
     "draft": "Draft", "ready": "Ready for SPLP", "synced": "Synchronised with SPLP",
@@ -30,25 +30,20 @@ def splpdepok_lid_plan_status_label(status: str) -> str:
     return tk._(PLAN_STATUS_LABELS.get(status, status))
 
 
-def _context() -> Context:
-    user = tk.current_user
-    return {"user": user.name if getattr(user, "is_authenticated", False) else ""}
-
-
 def splpdepok_lids_for_dataset(package_id: str) -> list[dict[str, Any]]:
     """The LIDs serving a dataset that the current visitor may see."""
     if not package_id:
         return []
-    result = tk.get_action("splpdepok_lid_list")(_context(), {"dataset": package_id,
-                                                              "limit": 100})
+    result = tk.get_action("splpdepok_lid_list")(request_context(),
+                                                 {"dataset": package_id, "limit": 100})
     return result["results"]
 
 
 def splpdepok_lid_datasets(package_ids: list[str]) -> list[dict[str, str]]:
     """(name, title) of the active datasets an LID serves that the visitor may see."""
-    from ckanext.splpdepok.lid.schema import visible_package
+    from ckanext.splpdepok.lid.logic.auth import visible_package
 
-    context = _context()
+    context = request_context()
     found = [p for p in (visible_package(i, context) for i in package_ids or []) if p]
     return [{"name": p.name, "title": p.title or p.name}
             for p in sorted(found, key=lambda p: p.title or p.name)]
@@ -59,7 +54,7 @@ def splpdepok_lid_allowed(action: str, data: dict[str, Any] | None = None) -> bo
     if not getattr(tk.current_user, "is_authenticated", False):
         return False
     try:
-        tk.check_access(f"splpdepok_{action}", _context(), data or {})
+        tk.check_access(f"splpdepok_{action}", request_context(), data or {})
     except tk.NotAuthorized:
         return False
     return True

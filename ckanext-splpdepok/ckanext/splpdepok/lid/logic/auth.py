@@ -1,33 +1,146 @@
-"""Auth functions of the LID catalog (sysadmins pass through CKAN's own bypass)."""
+"""Who may do what with LID entries and connection plans: the auth functions and the role
+predicates they (and only they, with the list filters that mirror them) decide with.
+
+- an approved LID operator (approved ``lid`` registration) owns the entries they create;
+- the IPPD admin (``Ippd.admin_user_id``) manages every entry and the plan of their IPPD;
+- the walidata (``common.roles.is_walidata``) manages everything.
+
+Sysadmins pass through CKAN's own bypass.
+"""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context
-from ckanext.splpdepok.lid import access
-from ckanext.splpdepok.lid.model import Lid
-from ckanext.splpdepok.lid.plan_model import Plan
+from ckanext.splpdepok.common.roles import is_walidata, user_obj
+from ckanext.splpdepok.lid.model import DRAFT, Lid, Plan
+from ckanext.splpdepok.lid.workflow import ADVANCE, MACHINE
+from ckanext.splpdepok.registration.model import Ippd, Registration, registrations_table
+from ckanext.splpdepok.security.validators import bad_text
+from ckanext.splpdepok.sop.steps import IPPD_ADMIN, LID_OPERATOR, REVIEWER, SPLP
 
 Result = dict[str, Any]
+
+# -- role predicates ---------------------------------------------------------------------------
+
+
+def operator_registration(user: model.User | None,
+                          ippd_domain: str | None = None) -> Registration | None:
+    """The user's approved LID operator registration (for ``ippd_domain`` when given)."""
+    if user is None:
+        return None
+    query = model.Session.query(Registration).filter(
+        Registration.kind == "lid", Registration.status == "approved",
+        Registration.user_id == user.id)
+    if ippd_domain:
+        query = query.filter(Registration.ippd_domain == ippd_domain)
+    return query.order_by(registrations_table.c.decided.desc()).first()
+
+
+def is_operator(user: model.User | None, ippd_domain: str | None = None) -> bool:
+    return operator_registration(user, ippd_domain) is not None
+
+
+def is_ippd_admin(user: model.User | None, ippd_domain: str) -> bool:
+    if user is None:
+        return False
+    ippd = Ippd.by_domain(ippd_domain)
+    return bool(ippd and ippd.admin_user_id == user.id)
+
+
+def can_manage_ippd(user: model.User | None, ippd_domain: str) -> bool:
+    """IPPD admin of this domain, or the walidata (plan steps 12-16, every entry)."""
+    return is_walidata(user) or is_ippd_admin(user, ippd_domain)
+
+
+def can_edit(user: model.User | None, lid: Lid) -> bool:
+    if user is None:
+        return False
+    return lid.owner_user_id == user.id or can_manage_ippd(user, lid.ippd_domain)
+
+
+def can_view(user: model.User | None, lid: Lid) -> bool:
+    """Drafts: owner and managers. ``terbatas``: signed-in users. ``terbuka``: everyone."""
+    if lid.status == DRAFT:
+        return can_edit(user, lid)
+    if lid.classification == "terbatas":
+        return user is not None
+    return True
+
+
+def can_prepare_plan(user: model.User | None, ippd_domain: str) -> bool:
+    """SOP step 11: the LID operators of the IPPD, its admin, the walidata."""
+    return is_operator(user, ippd_domain) or can_manage_ippd(user, ippd_domain)
+
+
+def holds(user: model.User | None, role: str, ippd_domain: str) -> bool:
+    """Whether ``user`` acts in ``role`` (a ``sop.steps`` key) for the plan of ``ippd_domain``.
+    SPLP's own steps (13, 14, 16) are recorded by the walidata or the IPPD admin."""
+    if role == LID_OPERATOR:
+        return can_prepare_plan(user, ippd_domain)
+    if role in (IPPD_ADMIN, SPLP, REVIEWER):
+        return can_manage_ippd(user, ippd_domain)
+    return False
+
+
+def may_perform(user: model.User | None, ippd_domain: str, *names: str) -> bool:
+    """Whether ``user`` may carry out one of the plan transitions ``names``: the performers the
+    transition table (``lid.workflow.MACHINE``) names for it."""
+    return any(holds(user, role, ippd_domain)
+               for name in names for role in MACHINE.performers(name))
+
+
+def managed_domains(user: model.User) -> list[str]:
+    """IPPD domains whose plan and entries ``user`` manages (all of them for the walidata)."""
+    query = model.Session.query(Ippd.domain)
+    if not is_walidata(user):
+        query = query.filter(Ippd.admin_user_id == user.id)
+    return [d for (d,) in query.order_by(Ippd.domain)]
+
+
+def visible_package(ref: Any, context: Context | None) -> model.Package | None:
+    """The active dataset ``ref`` names, if the caller may see it (a private dataset the caller
+    may not read is answered exactly like one that does not exist)."""
+    if not isinstance(ref, str) or not ref or len(ref) > 200 or bad_text(ref):
+        return None
+    package = model.Package.get(ref)
+    if package is None or package.state != "active":
+        return None
+    if package.private:
+        try:
+            tk.check_access("package_show", cast(Context, {
+                "user": (context or {}).get("user") or "",
+                "ignore_auth": bool((context or {}).get("ignore_auth"))}), {"id": package.id})
+        except tk.NotAuthorized:
+            return None
+    return package
+
+
+# -- auth functions ----------------------------------------------------------------------------
 
 
 def _user(context: Context) -> model.User | None:
     user = context.get("auth_user_obj")
     if isinstance(user, model.User) and user.state == model.State.ACTIVE:
         return user
-    return access.user_obj(context.get("user"))
+    return user_obj(context.get("user"))
+
+
+def _id(data_dict: dict[str, Any]) -> str | None:
+    id_ = data_dict.get("id") if isinstance(data_dict, dict) else None
+    return id_ if isinstance(id_, str) and id_ else None
 
 
 def _lid(data_dict: dict[str, Any]) -> Lid | None:
-    id_ = data_dict.get("id") if isinstance(data_dict, dict) else None
-    return Lid.get(id_) if isinstance(id_, str) and id_ else None
+    id_ = _id(data_dict)
+    return Lid.get(id_) if id_ else None
 
 
 def _plan(data_dict: dict[str, Any]) -> Plan | None:
-    id_ = data_dict.get("id") if isinstance(data_dict, dict) else None
-    return Plan.get(id_) if isinstance(id_, str) and id_ else None
+    id_ = _id(data_dict)
+    return Plan.get(id_) if id_ else None
 
 
 def _deny(msg: str) -> Result:
@@ -36,14 +149,14 @@ def _deny(msg: str) -> Result:
 
 def lid_create(context: Context, data_dict: dict[str, Any]) -> Result:
     user = _user(context)
-    if not (access.is_operator(user) or (user and access.managed_domains(user))):
+    if not (is_operator(user) or (user and managed_domains(user))):
         return _deny("Only approved LID operators, IPPD admins and the walidata may add LIDs")
     return {"success": True}
 
 
 def lid_edit(context: Context, data_dict: dict[str, Any]) -> Result:
     lid = _lid(data_dict)
-    if lid is None or not access.can_edit(_user(context), lid):
+    if lid is None or not can_edit(_user(context), lid):
         return _deny("Only the LID's operator, its IPPD admin and the walidata may change it")
     return {"success": True}
 
@@ -51,14 +164,14 @@ def lid_edit(context: Context, data_dict: dict[str, Any]) -> Result:
 @tk.auth_allow_anonymous_access
 def lid_show(context: Context, data_dict: dict[str, Any]) -> Result:
     lid = _lid(data_dict)
-    if lid is None or not access.can_view(_user(context), lid):
+    if lid is None or not can_view(_user(context), lid):
         return _deny("Not authorized to see this LID (restricted entries need signing in)")
     return {"success": True}
 
 
 @tk.auth_allow_anonymous_access
 def lid_list(context: Context, data_dict: dict[str, Any]) -> Result:
-    """Public: the action itself filters what each caller may see."""
+    """Public: the action itself filters what each caller may see (with these predicates)."""
     return {"success": True}
 
 
@@ -67,54 +180,56 @@ def plan_create(context: Context, data_dict: dict[str, Any]) -> Result:
     user = _user(context)
     if user is None:
         return _deny("Sign in first")
-    if domain and not access.can_prepare_plan(user, str(domain)):
+    if domain and not may_perform(user, str(domain), "create"):
         return _deny("Only the IPPD's LID operators, its admin and the walidata may plan")
-    if not domain and not (access.is_operator(user) or access.managed_domains(user)):
+    if not domain and not (is_operator(user) or managed_domains(user)):
         return _deny("Only the IPPD's LID operators, its admin and the walidata may plan")
     return {"success": True}
 
 
 def plan_show(context: Context, data_dict: dict[str, Any]) -> Result:
     plan = _plan(data_dict)
-    if plan is None or not access.can_prepare_plan(_user(context), plan.ippd_domain):
+    if plan is None or not can_prepare_plan(_user(context), plan.ippd_domain):
         return _deny("Not authorized to see this connection plan")
     return {"success": True}
 
 
 def plan_update(context: Context, data_dict: dict[str, Any]) -> Result:
-    return plan_show(context, data_dict)
-
-
-def plan_manage(context: Context, data_dict: dict[str, Any]) -> Result:
-    """Steps 12-16 (send, guide, instruction, sync, check): the IPPD admin or the walidata."""
+    """Step 11 again (editing the draft plan)."""
     plan = _plan(data_dict)
-    if plan is None or not access.can_manage_ippd(_user(context), plan.ippd_domain):
+    if plan is None or not may_perform(_user(context), plan.ippd_domain, "update"):
+        return _deny("Not authorized to see this connection plan")
+    return {"success": True}
+
+
+def _plan_step(context: Context, data_dict: dict[str, Any], names: tuple[str, ...]) -> Result:
+    plan = _plan(data_dict)
+    if plan is None or not may_perform(_user(context), plan.ippd_domain, *names):
         return _deny("Only the IPPD admin and the walidata may carry out this step")
     return {"success": True}
 
 
+def plan_advance(context: Context, data_dict: dict[str, Any]) -> Result:
+    """Steps 12-14 (send, guide received, instruction); ``transition`` names one of them."""
+    name = data_dict.get("transition") if isinstance(data_dict, dict) else None
+    return _plan_step(context, data_dict, (name,) if name in ADVANCE else ADVANCE)
+
+
+def lid_sync(context: Context, data_dict: dict[str, Any]) -> Result:
+    """Step 15 (publication to SPLP, dry runs included)."""
+    return _plan_step(context, data_dict, ("sync",))
+
+
+def lid_check(context: Context, data_dict: dict[str, Any]) -> Result:
+    """Step 16 (the connection check) and the report of its outcomes."""
+    return _plan_step(context, data_dict, ("check_pass", "check_fail"))
+
+
 def check_report(context: Context, data_dict: dict[str, Any]) -> Result:
+    if _id(data_dict):
+        return lid_check(context, data_dict)
     user = _user(context)
-    plan_id = data_dict.get("id") if isinstance(data_dict, dict) else None
-    if plan_id:
-        return plan_manage(context, data_dict)
-    if user is None or not access.managed_domains(user):
+    if user is None or not managed_domains(user):
         return _deny("Only IPPD admins and the walidata may see connection reports")
     return {"success": True}
 
-
-def auth_functions() -> dict[str, Any]:
-    return {
-        "splpdepok_lid_create": lid_create,
-        "splpdepok_lid_update": lid_edit,
-        "splpdepok_lid_delete": lid_edit,
-        "splpdepok_lid_show": lid_show,
-        "splpdepok_lid_list": lid_list,
-        "splpdepok_lid_plan_create": plan_create,
-        "splpdepok_lid_plan_update": plan_update,
-        "splpdepok_lid_plan_show": plan_show,
-        "splpdepok_lid_plan_advance": plan_manage,
-        "splpdepok_lid_sync": plan_manage,
-        "splpdepok_lid_check": plan_manage,
-        "splpdepok_lid_check_report": check_report,
-    }

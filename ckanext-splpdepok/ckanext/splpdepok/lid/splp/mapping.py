@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -111,7 +112,8 @@ def _is_http_url(value: Any) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
 
-def _problems(lid: dict[str, Any]) -> list[str]:
+def _identity_problems(lid: dict[str, Any]) -> list[str]:
+    """Name, context and version: what names the API in the tenant."""
     problems: list[str] = []
     name = lid.get("name")
     if not isinstance(name, str) or not safe_api_name(name):
@@ -125,28 +127,40 @@ def _problems(lid: dict[str, Any]) -> list[str]:
         problems.append("context must not start with 't/' (SPLP adds the tenant prefix)")
     if not _VERSION_RE.match(str(lid.get("version") or "")):
         problems.append("version is required, without spaces or special characters (e.g. 1.0.0)")
-    if not _is_http_url(lid.get("endpoint_url")):
-        problems.append("endpoint_url must be an absolute http(s) URL")
-    if lid.get("sandbox_url") and not _is_http_url(lid.get("sandbox_url")):
-        problems.append("sandbox_url must be an absolute http(s) URL")
-    if lid.get("classification") not in CLASSIFICATIONS:
-        problems.append("classification must be 'terbuka' or 'terbatas'")
-    if str(lid.get("output_format") or "").upper() not in OUTPUT_FORMATS:
-        problems.append("output_format must be one of " + ", ".join(OUTPUT_FORMATS))
-    attributes = lid.get("attributes") or []
-    if not isinstance(attributes, list) or not all(
-        isinstance(a, dict) and isinstance(a.get("name"), str) and a["name"].strip()
-        for a in attributes
-    ):
-        problems.append("attributes must be a list of {name, type, description} with a name")
-    if len(str(lid.get("description") or "")) > 32766:
-        problems.append("description is longer than SPLP accepts (32766 characters)")
-    if len(str(lid.get("owner") or "")) > 120:
-        problems.append("owner is longer than SPLP accepts (120 characters)")
-    methods = lid.get("methods") or ["GET"]
-    if any(str(m).upper() not in METHODS for m in methods):
-        problems.append("methods must be HTTP methods (GET, POST...)")
     return problems
+
+
+def _valid_attributes(attributes: Any) -> bool:
+    return isinstance(attributes, list) and all(
+        isinstance(a, dict) and isinstance(a.get("name"), str) and a["name"].strip()
+        for a in attributes)
+
+
+def _content_problems(lid: dict[str, Any]) -> list[str]:
+    """Addresses, classification, format, fields, lengths and methods."""
+    checks = (
+        (not _is_http_url(lid.get("endpoint_url")),
+         "endpoint_url must be an absolute http(s) URL"),
+        (bool(lid.get("sandbox_url")) and not _is_http_url(lid.get("sandbox_url")),
+         "sandbox_url must be an absolute http(s) URL"),
+        (lid.get("classification") not in CLASSIFICATIONS,
+         "classification must be 'terbuka' or 'terbatas'"),
+        (str(lid.get("output_format") or "").upper() not in OUTPUT_FORMATS,
+         "output_format must be one of " + ", ".join(OUTPUT_FORMATS)),
+        (not _valid_attributes(lid.get("attributes") or []),
+         "attributes must be a list of {name, type, description} with a name"),
+        (len(str(lid.get("description") or "")) > 32766,
+         "description is longer than SPLP accepts (32766 characters)"),
+        (len(str(lid.get("owner") or "")) > 120,
+         "owner is longer than SPLP accepts (120 characters)"),
+        (any(str(m).upper() not in METHODS for m in lid.get("methods") or ["GET"]),
+         "methods must be HTTP methods (GET, POST...)"),
+    )
+    return [message for failed, message in checks if failed]
+
+
+def _problems(lid: dict[str, Any]) -> list[str]:
+    return _identity_problems(lid) + _content_problems(lid)
 
 
 def _attributes(lid: dict[str, Any]) -> list[dict[str, str]]:
@@ -263,33 +277,47 @@ def _endpoints(config: Any) -> dict[str, Any]:
     }
 
 
+def _texts(value: Any) -> list[str]:
+    return sorted(str(v) for v in value or [])
+
+
+def _business(value: Any) -> dict[str, str]:
+    info = value if isinstance(value, dict) else {}
+    return {k: str(info.get(k) or "") for k in ("businessOwner", "businessOwnerEmail")}
+
+
+def _operations(value: Any) -> list[tuple[str, str]]:
+    return sorted((str(o.get("target") or ""), str(o.get("verb") or "").upper())
+                  for o in value or [] if isinstance(o, dict))
+
+
+# How each compared field reads, whatever form SPLP or the portal wrote it in.
+_NORMALIZE: dict[str, Callable[[Any], Any]] = {
+    "description": lambda v: str(v or "").strip(),
+    "displayName": lambda v: str(v or "").strip(),
+    "name": lambda v: str(v or "").strip(),
+    "version": lambda v: str(v or "").strip(),
+    "type": lambda v: str(v or "HTTP").upper(),
+    "transport": _texts,
+    "policies": _texts,
+    "visibleRoles": _texts,
+    "tags": lambda v: sorted(str(t).lower() for t in v or []),
+    "visibility": lambda v: str(v or "PUBLIC"),
+    "businessInformation": _business,
+    "operations": _operations,
+}
+
+
 def _normalized(name: str, payload: dict[str, Any], version: str, tenant: str) -> Any:
     value = payload.get(name)
     if name == "context":
         return normalize_context(str(value or ""), version, tenant)
-    if name in ("description", "displayName", "name", "version"):
-        return str(value or "").strip()
-    if name == "type":
-        return str(value or "HTTP").upper()
-    if name in ("transport", "policies", "visibleRoles"):
-        return sorted(str(v) for v in value or [])
-    if name == "tags":
-        return sorted(str(v).lower() for v in value or [])
-    if name == "visibility":
-        return str(value or "PUBLIC")
     if name == "endpointConfig":
         return _endpoints(value)
-    if name == "businessInformation":
-        info = value if isinstance(value, dict) else {}
-        return {k: str(info.get(k) or "") for k in ("businessOwner", "businessOwnerEmail")}
     if name == "additionalProperties":
         return _remote_properties(payload)
-    if name == "operations":
-        return sorted(
-            (str(o.get("target") or ""), str(o.get("verb") or "").upper())
-            for o in value or [] if isinstance(o, dict)
-        )
-    return value
+    normalize = _NORMALIZE.get(name)
+    return normalize(value) if normalize else value
 
 
 def compare(desired: dict[str, Any], remote: dict[str, Any], tenant_domain: str = "") -> Comparison:

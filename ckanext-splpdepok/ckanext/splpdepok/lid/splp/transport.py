@@ -59,6 +59,30 @@ class Timeouts:
         return (self.connect, self.read)
 
 
+def _layer(current: BaseException) -> str | None:
+    """The layer one exception of the chain names, if it names one."""
+    if isinstance(current, u3.NameResolutionError):
+        return "dns"
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3; refusals land here.
+    if isinstance(current, u3.NewConnectionError) and "timed out" not in str(current):
+        return "tcp"
+    if isinstance(current, u3.ReadTimeoutError | u3.ConnectTimeoutError | TimeoutError):
+        return "timeout"
+    if isinstance(current, u3.SSLError | ssl.SSLError):
+        return "tls"
+    return None
+
+
+def _linked(current: BaseException) -> list[BaseException]:
+    """The exceptions ``current`` wraps: its reason, arguments, cause and context."""
+    linked: list[BaseException] = []
+    if isinstance(current, u3.MaxRetryError) and current.reason is not None:
+        linked.append(current.reason)
+    linked.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
+    linked.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return linked
+
+
 def classify_network_error(exc: BaseException) -> str:
     """Name the layer a ``requests`` failure happened at: dns, tcp, tls or timeout."""
     if isinstance(exc, requests.exceptions.Timeout):
@@ -72,25 +96,13 @@ def classify_network_error(exc: BaseException) -> str:
         if id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, u3.NameResolutionError):
-            return "dns"
-        # NewConnectionError subclasses ConnectTimeoutError in urllib3; refusals land here.
-        if isinstance(current, u3.NewConnectionError) and "timed out" not in str(current):
-            return "tcp"
-        if isinstance(current, u3.ReadTimeoutError | u3.ConnectTimeoutError | TimeoutError):
-            return "timeout"
-        if isinstance(current, u3.SSLError | ssl.SSLError):
-            return "tls"
-        if isinstance(current, u3.MaxRetryError) and current.reason is not None:
-            stack.append(current.reason)
-        stack.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
-        for linked in (current.__cause__, current.__context__):
-            if linked is not None:
-                stack.append(linked)
+        layer = _layer(current)
+        if layer is not None:
+            return layer
+        stack.extend(_linked(current))
     text = str(exc)
-    if "Name or service not known" in text or "getaddrinfo" in text:
-        return "dns"
-    return "tcp"
+    dns = "Name or service not known" in text or "getaddrinfo" in text
+    return "dns" if dns else "tcp"
 
 
 NETWORK_HINTS = {

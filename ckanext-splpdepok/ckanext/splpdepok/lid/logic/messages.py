@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckanext.splpdepok.lid.model import Lid
-from ckanext.splpdepok.lid.plan_model import Plan
+from ckanext.splpdepok.lid.model import Lid, Plan
 from ckanext.splpdepok.notify.mail import Message, Recipient, gettext
 from ckanext.splpdepok.registration.model import Ippd
 
