@@ -8,7 +8,7 @@ import pytest
 from ckan import model
 from ckan.cli.cli import ckan
 from ckanext.splpdepok.lid.model import Lid, Plan
-from ckanext.splpdepok.notify import notices
+from ckanext.splpdepok.notify import model as notices
 
 from tests.lid.conftest import call, lid_fields, pdf_upload, present
 from tests.support.splp_double import SplpDouble

@@ -14,8 +14,8 @@ import pytest
 from ckan import model
 from ckan.tests import factories
 from ckanext.splpdepok.lid.model import Lid
-from ckanext.splpdepok.notify import notices
-from ckanext.splpdepok.sop import events
+from ckanext.splpdepok.notify import model as notices
+from ckanext.splpdepok.sop import model as events
 
 from tests.lid.conftest import (
     call,

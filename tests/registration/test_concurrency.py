@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.tests import helpers
 from ckanext.splpdepok.registration.model import Ippd
-from ckanext.splpdepok.sop.events import SopEvent, events_table
+from ckanext.splpdepok.sop.model import SopEvent, events_table
 from sqlalchemy import exc
 
 from tests.registration.conftest import act, fields

@@ -31,7 +31,6 @@ def test_follow_ups_are_named_in_order_per_variant() -> None:
     passed = PLAN.find("check_pass", "synced")
     assert [(t.name, t.step) for t in PLAN.follow_ups(passed)] == [
         ("check_pass:notify", 17), ("check_pass:received", 18)]
-    assert PLAN.following(passed) == PLAN.follow_ups(passed)  # the old name, until switched
     assert REG.follow_ups(REG.find("submit", "draft", "ippd"), "ippd") == []
 
 

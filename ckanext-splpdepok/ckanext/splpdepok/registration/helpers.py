@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckanext.splpdepok.sop.steps import ACTOR_LABELS, STEPS
 
 KIND_LABELS = {
     "ippd": "Penyelenggara SPL IPPD",
@@ -15,12 +14,6 @@ STATUS_LABELS = {
     "draft": "Draft", "submitted": "Submitted", "returned": "Returned (incomplete)",
     "approved": "Approved", "rejected": "Rejected",
 }
-TRANSITION_LABELS = {
-    "create": "Created", "update": "Edited", "submit": "Submitted", "approve": "Approved",
-    "return": "Returned as incomplete", "reject": "Rejected",
-    "approve:provision": "Account and organization set up",
-    "approve:notify": "Admin notified",
-}
 
 
 def splpdepok_registration_kind_label(kind: str) -> str:
@@ -29,19 +22,6 @@ def splpdepok_registration_kind_label(kind: str) -> str:
 
 def splpdepok_registration_status_label(status: str) -> str:
     return tk._(STATUS_LABELS.get(status, status))
-
-
-def splpdepok_registration_transition_label(name: str) -> str:
-    return tk._(TRANSITION_LABELS.get(name, name))
-
-
-def splpdepok_sop_activity(step: int) -> str:
-    found = STEPS.get(int(step))
-    return tk._(found.activity) if found else ""
-
-
-def splpdepok_sop_actor(actor: str) -> str:
-    return tk._(ACTOR_LABELS.get(actor, actor))
 
 
 def splpdepok_minutes(value: Any) -> str:
@@ -72,9 +52,6 @@ def all_helpers() -> dict[str, Any]:
     return {
         "splpdepok_registration_kind_label": splpdepok_registration_kind_label,
         "splpdepok_registration_status_label": splpdepok_registration_status_label,
-        "splpdepok_registration_transition_label": splpdepok_registration_transition_label,
-        "splpdepok_sop_activity": splpdepok_sop_activity,
-        "splpdepok_sop_actor": splpdepok_sop_actor,
         "splpdepok_minutes": splpdepok_minutes,
         "splpdepok_ippd_domains_with_admin": splpdepok_ippd_domains_with_admin,
         "splpdepok_registration_organizations": splpdepok_registration_organizations,

@@ -99,10 +99,6 @@ class Machine:
             found += [t for t in rows if t.variant in ("", variant)][:1]
         return found
 
-    def following(self, transition: Transition, variant: str = "") -> list[Transition]:
-        """Deprecated name of ``follow_ups`` (kept until every caller has switched)."""
-        return self.follow_ups(transition, variant)
-
     def restarts_clock(self, name: str, state: str | None = NEW, variant: str = "") -> bool:
         """Whether transition ``name`` (from ``state``) starts a new SOP clock."""
         return self.find(name, state, variant).restarts_clock

@@ -34,7 +34,8 @@ from ckanext.splpdepok.lid.model import (
 )
 from ckanext.splpdepok.lid.splp import ConnectionReport, SplpError, check_connection
 from ckanext.splpdepok.lid.workflow import MACHINE
-from ckanext.splpdepok.notify.mail import Message, add_notice, send
+from ckanext.splpdepok.notify.logic.mail import Message, send
+from ckanext.splpdepok.notify.model import add_notice
 from ckanext.splpdepok.sop.machine import TransitionError
 
 
@@ -147,9 +148,9 @@ def _record(seen: Seen, reports: list[ConnectionReport], user: model.User | None
         plan.status = transition.target
         plans.record(plan, transition, user, data={"check_id": check.id})
         outbox = messages.on_connected(plan, [lids[i] for i, _n, _m in seen.lids if i in lids])
-        follow = MACHINE.following(transition)
-        plans.record(plan, follow[0], user, data={"recipients": len(outbox)})
-        plans.record(plan, follow[1], None, data={"notices": sum(bool(m.recipient.user_id)
+        notified, received = MACHINE.follow_ups(transition)
+        plans.record(plan, notified, user, data={"recipients": len(outbox)})
+        plans.record(plan, received, None, data={"notices": sum(bool(m.recipient.user_id)
                                                                  for m in outbox)})
     else:
         transition = MACHINE.find("check_fail", plan.status)

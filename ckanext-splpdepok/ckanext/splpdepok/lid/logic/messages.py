@@ -1,6 +1,6 @@
 """Mails and on-site notices of the connection check (SOP steps 16-18), through ``notify``.
 
-The texts are msgids translated with the extension's catalog by ``notify.mail.gettext`` (the
+The texts are msgids translated with the extension's catalog by ``notify.logic.mail.gettext`` (the
 portal's notification language), so they read the same from a page, the CLI or a job.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.splpdepok.lid.model import Lid, Plan
-from ckanext.splpdepok.notify.mail import Message, Recipient, gettext
+from ckanext.splpdepok.notify.logic.mail import Message, Recipient, gettext
 from ckanext.splpdepok.registration.model import Ippd
 
 

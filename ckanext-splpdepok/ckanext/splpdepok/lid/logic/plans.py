@@ -2,7 +2,7 @@
 lock, the planned LIDs, the technical guide and the plan as the API shows it.
 
 Each step takes the plan's row lock, checks the transition table (``lid.workflow``) and records
-an immutable SOP event through ``sop.events`` (the same mechanism as registrations).
+an immutable SOP event through ``sop.model`` (the same mechanism as registrations).
 """
 from __future__ import annotations
 
@@ -17,18 +17,18 @@ from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.common.errors import Conflict
 from ckanext.splpdepok.lid.model import Lid, Plan, PublicationRun, checks_for, make_id
 from ckanext.splpdepok.lid.workflow import MACHINE, SUBJECT
-from ckanext.splpdepok.registration import documents
-from ckanext.splpdepok.sop import events
+from ckanext.splpdepok.registration.logic import documents
+from ckanext.splpdepok.sop import model as events
 from ckanext.splpdepok.sop.machine import Transition, TransitionError
 
 
 def record(plan: Plan, transition: Transition, user: model.User | None, note: str = "",
            data: dict[str, Any] | None = None, measured: bool = True) -> None:
-    neutral = transition.name == "update"
+    """One SOP event; whether it restarts the clock is the SOP table's (``restarts_clock``)."""
     events.record(SUBJECT, plan.id, transition,
                   actor_user_id=user.id if user else None,
                   actor_name=user.name if user else "system", note=note,
-                  data=dict(data or {}, clock=not neutral), measured=measured and not neutral)
+                  data=data, measured=measured)
 
 
 def get(id_or_domain: str) -> Plan:

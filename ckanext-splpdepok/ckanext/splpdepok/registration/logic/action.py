@@ -18,7 +18,8 @@ from ckan.types import Context, ErrorDict
 from ckanext.splpdepok.common import clock
 from ckanext.splpdepok.common.context import actor, commit_unless_deferred
 from ckanext.splpdepok.common.errors import Conflict
-from ckanext.splpdepok.notify.mail import Message, add_notice, send
+from ckanext.splpdepok.notify.logic.mail import Message, send
+from ckanext.splpdepok.notify.model import add_notice
 from ckanext.splpdepok.registration.logic import documents, messages, provision, queries, schema
 from ckanext.splpdepok.registration.logic.applications import (
     bind_organization,
@@ -27,7 +28,7 @@ from ckanext.splpdepok.registration.logic.applications import (
 )
 from ckanext.splpdepok.registration.model import Ippd, Registration
 from ckanext.splpdepok.registration.workflow import MACHINE, SUBJECT
-from ckanext.splpdepok.sop import events
+from ckanext.splpdepok.sop import model as events
 from ckanext.splpdepok.sop.machine import NEW, Transition, TransitionError
 from sqlalchemy import exc
 
@@ -52,10 +53,9 @@ def _deliver(context: Context, outbox: list[Message]) -> dict[str, int]:
 
 def _record(reg: Registration, transition: Transition, user: model.User, note: str = "",
             data: dict[str, Any] | None = None, measured: bool = True) -> None:
-    clock_neutral = transition.name == "update"
+    """One SOP event; whether it restarts the clock is the SOP table's (``restarts_clock``)."""
     events.record(SUBJECT, reg.id, transition, actor_user_id=user.id, actor_name=user.name,
-                  note=note, data=dict(data or {}, clock=not clock_neutral),
-                  measured=measured and not clock_neutral)
+                  note=note, data=data, measured=measured)
 
 
 def _store_uploads(reg: Registration, data_dict: dict[str, Any], user: model.User) -> list[str]:
@@ -244,7 +244,7 @@ def _decide(context: Context, data_dict: dict[str, Any], name: str) -> dict[str,
     _record(reg, transition, user, note=note)
     if chosen is not None:
         outcome = provision.provision(reg, chosen)
-        for follow in MACHINE.following(transition, reg.kind):
+        for follow in MACHINE.follow_ups(transition, reg.kind):
             _record(reg, follow, user, data=outcome.as_event_data())
         outbox += messages.on_account(reg, outcome)
     outbox += messages.on_decision(reg, name, note)

@@ -10,7 +10,7 @@ import openpyxl
 from ckan import model
 from ckanext.splpdepok.registration.model import Registration
 from ckanext.splpdepok.registration.workflow import SUBJECT
-from ckanext.splpdepok.sop import events
+from ckanext.splpdepok.sop import model as events
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (

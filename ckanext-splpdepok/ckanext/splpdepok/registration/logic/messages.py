@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckanext.splpdepok.notify.mail import Message, Recipient, gettext, render
+from ckanext.splpdepok.notify.logic.mail import Message, Recipient, gettext, render
 from ckanext.splpdepok.registration.helpers import KIND_LABELS
 from ckanext.splpdepok.registration.logic.auth import reviewers_for
 from ckanext.splpdepok.registration.logic.provision import Outcome, invite_link

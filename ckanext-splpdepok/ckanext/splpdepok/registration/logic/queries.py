@@ -20,7 +20,9 @@ from ckanext.splpdepok.registration.logic.auth import (
 )
 from ckanext.splpdepok.registration.model import Registration, registrations_table
 from ckanext.splpdepok.registration.workflow import MACHINE, SUBJECT, SUBMITTED, review_step
-from ckanext.splpdepok.sop import events, sla, standards
+from ckanext.splpdepok.sop import model as events
+from ckanext.splpdepok.sop import sla
+from ckanext.splpdepok.sop.logic import standards
 from ckanext.splpdepok.sop.steps import STEPS
 
 SEARCHED = ("ippd_domain", "ippd_name", "username", "full_name", "new_organization_title")
