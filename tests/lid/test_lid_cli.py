@@ -1,13 +1,16 @@
 """``ckan splpdepok lid sync [--dry-run]`` and ``ckan splpdepok lid check``."""
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from ckan import model
 from ckan.cli.cli import ckan
-from ckanext.splpdepok.lid.model import Lid, Plan
+from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.lid.model import Lid, Plan, PublicationRun
 from ckanext.splpdepok.notify import model as notices
 
 from tests.lid.conftest import call, lid_fields, pdf_upload, present
@@ -64,3 +67,26 @@ def test_cli_reports_missing_credentials_without_crashing(
     assert result.exit_code == 1
     assert "SPLPDEPOK_SPLP_CLIENT_SECRET" in result.output
     assert splp_portal.client_secret not in result.output
+
+
+@pytest.mark.parametrize("command", [["sync", "schedule"], ["lid", "reap"]])
+def test_the_scheduler_reaps_dead_publication_runs(
+    cli: Any, lid_people: SimpleNamespace, command: list[str],
+) -> None:
+    """A killed ``splpdepok_lid`` worker leaves a ``running`` row; cron's scheduler (or
+    ``lid reap``) marks it failed so the plan can be synchronised again."""
+    lid = call("lid_create", lid_people.operator, ready=True, **lid_fields())
+    plan = call("lid_plan_create", lid_people.admin, lid_ids=[lid["id"]])
+    long_ago = now() - dt.timedelta(hours=2)
+    run_id = str(uuid.uuid4())
+    model.Session.add(PublicationRun(
+        id=run_id, plan_id=plan["id"], dry_run=False, status="running", triggered_by="test",
+        counts={}, results=[], message="", created=long_ago, started=long_ago,
+        heartbeat=long_ago))
+    model.Session.commit()
+    done = cli.invoke(ckan, ["splpdepok", *command])
+    assert done.exit_code == 0, done.output
+    assert "1 stale publication run(s) marked failed" in done.output
+    model.Session.remove()
+    run = present(model.Session.get(PublicationRun, run_id))
+    assert run.status == "failed" and run.finished is not None

@@ -90,7 +90,7 @@ def _print_run(domain: str, outcome: dict[str, Any]) -> None:
 @lid.command("reap", short_help="Mark failed the publication runs whose worker died.")
 def reap() -> None:
     """Runs that stopped heartbeating (or queued runs no worker took in time) become failed.
-    Run it from cron next to ``ckan splpdepok sync schedule``; the worker does it too."""
+    ``ckan splpdepok sync schedule`` (cron) and the worker do it too; this runs it alone."""
     from ckanext.splpdepok.lid.logic.publication import PUBLICATION
 
     click.echo(f"{PUBLICATION.reap()} stale publication run(s) marked failed")

@@ -76,11 +76,19 @@ def _print_run(result: dict[str, Any], dry_run: bool) -> None:
 
 @sync.command("schedule")
 def schedule() -> None:
-    """Enqueue every target whose interval has passed (run from cron every few minutes)."""
+    """Enqueue every target whose interval has passed (run from cron every few minutes).
+
+    The one scheduler of the portal: it also marks dead SPLP publication runs failed, so a
+    killed ``splpdepok_lid`` worker never leaves a plan blocked.
+    """
+    from ckanext.splpdepok.lid.logic.publication import PUBLICATION
     from ckanext.splpdepok.sync import jobs
 
     for run in jobs.enqueue_due():
         click.echo(f"queued run {run.id} of target {run.target_id}")
+    reaped = PUBLICATION.reap()
+    if reaped:
+        click.echo(f"{reaped} stale publication run(s) marked failed")
 
 
 @sync.command("check")
