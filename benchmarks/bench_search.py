@@ -67,7 +67,7 @@ def _setup() -> None:
 
 
 def _reset_db() -> dict[str, str]:
-    import ckan.model as model
+    from ckan import model
     from ckan.cli.db import _run_migrations  # type: ignore[attr-defined]
 
     model.repo.rebuild_db()
@@ -114,7 +114,7 @@ def _dataset(i: int, rng: random.Random, org_ids: dict[str, str]) -> dict[str, A
 
 
 def _insert_packages(datasets: list[dict[str, Any]]) -> None:
-    import ckan.model as model
+    from ckan import model
 
     rows = [{k: d[k] for k in ("id", "name", "title", "notes", "type", "state", "private",
                                "owner_org", "license_id", "metadata_created",
@@ -126,7 +126,7 @@ def _insert_packages(datasets: list[dict[str, Any]]) -> None:
 def _index(datasets: list[dict[str, Any]]) -> float:
     import copy
 
-    import ckan.model as model
+    from ckan import model
     from ckan.lib.search import PackageSearchIndex
 
     index = PackageSearchIndex()
@@ -152,7 +152,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def _measure(rng: random.Random) -> dict[str, tuple[float, float, int]]:
-    import ckan.model as model
+    from ckan import model
     from ckan.logic import get_action
 
     search = get_action("package_search")
@@ -184,7 +184,7 @@ def _measure(rng: random.Random) -> dict[str, tuple[float, float, int]]:
 
 def main() -> int:
     _setup()
-    import ckan.model as model
+    from ckan import model
 
     rng = random.Random(20261126)
     org_ids = _reset_db()

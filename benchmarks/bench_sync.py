@@ -43,7 +43,7 @@ def _setup() -> None:
 
 
 def _reset() -> dict[str, str]:
-    import ckan.model as model
+    from ckan import model
     from ckan.cli.db import _run_migrations  # type: ignore[attr-defined]
 
     model.repo.rebuild_db()
@@ -85,7 +85,7 @@ def _datasets(count: int, org_ids: dict[str, str]) -> list[dict[str, Any]]:
 def _load(datasets: list[dict[str, Any]]) -> None:
     import copy
 
-    import ckan.model as model
+    from ckan import model
     from ckan.lib.search import PackageSearchIndex
 
     keys = ("id", "name", "title", "notes", "type", "state", "private", "owner_org",
@@ -109,7 +109,7 @@ def _load(datasets: list[dict[str, Any]]) -> None:
 
 
 def _target(name: str, url: str, selection: dict, prefix: str) -> Any:
-    import ckan.model as model
+    from ckan import model
     from ckanext.splpdepok.sync.model import SyncTarget
 
     target = SyncTarget(name=name, title=name, type="ckan", url=url,
@@ -147,7 +147,7 @@ def _sequential(remote_url: str, token: str, count: int) -> float:
 
 def _seed_ledger(target: Any) -> None:
     """The ledger a full push leaves: hashes from the engine's own payload builder."""
-    import ckan.model as model
+    from ckan import model
     from ckanext.splpdepok.sync import crosswalk
     from ckanext.splpdepok.sync.model import LedgerEntry, now
     from ckanext.splpdepok.sync.source import PayloadBuilder, iter_selected

@@ -32,7 +32,7 @@ def upgrade_our_plugins() -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _splpdepok_migrations_after_reset() -> Iterator[None]:
-    import ckan.tests.helpers as helpers
+    from ckan.tests import helpers
 
     original = helpers.reset_db
 

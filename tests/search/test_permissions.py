@@ -103,7 +103,7 @@ class TestStates:
         assert search(factories.Sysadmin(), q="dihapus", include_deleted=True)["count"] == 0
 
     def test_purge_removes_the_row(self) -> None:
-        import ckan.model as model
+        from ckan import model
 
         dataset = factories.Dataset()
         helpers.call_action("dataset_purge", id=dataset["id"])

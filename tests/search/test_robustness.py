@@ -27,7 +27,7 @@ def _search(**params: Any) -> dict[str, Any]:
 
 
 def _assert_clean_outcome(**params: Any) -> None:
-    import ckan.model as model
+    from ckan import model
 
     try:
         result = _search(**params)

@@ -108,7 +108,7 @@ def run_ckan(ini: Path, *args: str, timeout: float = 300) -> str:
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=ROOT,
+        cwd=ROOT, check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(

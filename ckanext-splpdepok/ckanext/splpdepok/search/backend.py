@@ -79,7 +79,7 @@ def _listen_to_commits() -> None:
     global _listening
     if _listening:
         return
-    import ckan.model as model
+    from ckan import model
     from sqlalchemy import event
 
     event.listen(model.Session, "before_commit", _mark_committing, insert=True)
@@ -103,7 +103,7 @@ def install() -> None:
 
 
 def installed() -> bool:
-    import ckan.lib.search as search
+    from ckan.lib import search
 
     return search.make_connection is make_connection
 

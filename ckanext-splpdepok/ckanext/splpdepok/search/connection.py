@@ -29,7 +29,7 @@ URL = f"postgresql://{TABLE_NAME}"
 
 
 def _session() -> Any:
-    import ckan.model as model
+    from ckan import model
 
     return model.Session
 
