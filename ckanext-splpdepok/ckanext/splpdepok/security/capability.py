@@ -7,7 +7,7 @@ from typing import Any
 
 
 def validators() -> dict[str, Any]:
-    from ckanext.splpdepok.security import validators as v
+    from ckanext.splpdepok.security.logic import validators as v
 
     return v.all_validators()
 

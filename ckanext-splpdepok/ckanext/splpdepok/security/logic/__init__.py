@@ -1,0 +1,1 @@
+"""CKAN-facing code of the security capability: the strict input validators."""
