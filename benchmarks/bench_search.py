@@ -84,9 +84,15 @@ def _reset_db() -> dict[str, str]:
     return org_ids
 
 
+def _naive_utc(moment: dt.datetime) -> str:
+    """CKAN's package table keeps naive UTC timestamps."""
+    return moment.replace(tzinfo=None).isoformat()
+
+
 def _dataset(i: int, rng: random.Random, org_ids: dict[str, str]) -> dict[str, Any]:
     org = rng.choice(ORGS)
-    created = dt.datetime(2020, 1, 1) + dt.timedelta(minutes=rng.randrange(2_500_000))
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    created = start + dt.timedelta(minutes=rng.randrange(2_500_000))
     modified = created + dt.timedelta(minutes=rng.randrange(100_000))
     words = rng.sample(WORDS, 4)
     title = f"Data {' '.join(words[:3]).title()} Kota Depok {2015 + i % 10}"
@@ -103,8 +109,8 @@ def _dataset(i: int, rng: random.Random, org_ids: dict[str, str]) -> dict[str, A
         "organization": {"name": org, "title": org, "id": org_ids[org]},
         "license_id": rng.choice(LICENSES), "license_title": "", "url": "", "version": "1.0",
         "author": "Diskominfo", "author_email": None, "maintainer": None,
-        "maintainer_email": None, "metadata_created": created.isoformat(),
-        "metadata_modified": modified.isoformat(), "creator_user_id": None,
+        "maintainer_email": None, "metadata_created": _naive_utc(created),
+        "metadata_modified": _naive_utc(modified), "creator_user_id": None,
         "tags": [{"name": t} for t in rng.sample(TAGS, rng.randint(1, 5))],
         "groups": [{"name": g} for g in rng.sample(GROUPS, rng.randint(0, 2))],
         "resources": resources, "num_resources": len(resources), "num_tags": 0,
