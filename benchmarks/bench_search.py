@@ -23,6 +23,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = int(os.environ.get("SPLPDEPOK_BENCH_RUNS", "200"))
 SIZES = [int(s) for s in os.environ.get("SPLPDEPOK_BENCH_SIZES", "1000,10000").split(",")]
@@ -146,8 +148,10 @@ def _index(datasets: list[dict[str, Any]]) -> float:
     # what autovacuum does shortly after a bulk load (hint bits, visibility map, planner
     # statistics), so the figures are those of a settled catalogue, not of its first minute
     model.Session.remove()
-    with model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute("VACUUM ANALYZE splpdepok_search_index")
+    engine = model.meta.engine
+    assert engine is not None, "CKAN's engine is not configured"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE splpdepok_search_index"))
     return rate
 
 
@@ -204,7 +208,7 @@ def main() -> int:
         del batch
         gc.collect()
         total = model.Session.execute(
-            "select count(*) from splpdepok_search_index").scalar()
+            sa.text("select count(*) from splpdepok_search_index")).scalar()
         model.Session.remove()
         print(f"\n== {size} datasets (index rows: {total}); index build rate: "
               f"{rate:.0f} datasets/s (index_package, CKAN's path)", flush=True)
