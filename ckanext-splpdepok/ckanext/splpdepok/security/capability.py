@@ -13,6 +13,6 @@ def validators() -> dict[str, Any]:
 
 
 def blueprints() -> list[Any]:
-    from ckanext.splpdepok.security import hooks
+    from ckanext.splpdepok.security import views
 
-    return [hooks.blueprint]
+    return [views.blueprint]

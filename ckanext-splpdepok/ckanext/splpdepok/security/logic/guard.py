@@ -1,4 +1,4 @@
-"""What the request guard refuses with 400 before a view runs (hooks.py calls ``problem``).
+"""What the request guard refuses with 400 before a view runs (views.py calls ``problem``).
 
 - a path part, or any query or form parameter, holding a NUL byte or a lone surrogate, or a
   path part or query parameter longer than ``MAX_ARG``;
