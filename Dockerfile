@@ -32,15 +32,7 @@ COPY scripts/compile_i18n.py scripts/compile_i18n.py
 RUN python scripts/compile_i18n.py && pip install --no-deps .
 
 COPY config/production.ini /srv/app/production.ini
-COPY <<'PY' /srv/app/wsgi.py
-"""WSGI entry point for gunicorn: CKAN's app built from $CKAN_INI."""
-import os
-
-from ckan.cli import CKANConfigLoader
-from ckan.config.middleware import make_app
-
-application = make_app(CKANConfigLoader(os.environ["CKAN_INI"]).get_config())
-PY
+COPY scripts/wsgi.py /srv/app/wsgi.py
 
 RUN useradd --system --home-dir /srv/app --shell /usr/sbin/nologin ckan \
     && mkdir -p /var/lib/ckan \

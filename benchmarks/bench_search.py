@@ -23,6 +23,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = int(os.environ.get("SPLPDEPOK_BENCH_RUNS", "200"))
 SIZES = [int(s) for s in os.environ.get("SPLPDEPOK_BENCH_SIZES", "1000,10000").split(",")]
@@ -84,9 +86,15 @@ def _reset_db() -> dict[str, str]:
     return org_ids
 
 
+def _naive_utc(moment: dt.datetime) -> str:
+    """CKAN's package table keeps naive UTC timestamps."""
+    return moment.replace(tzinfo=None).isoformat()
+
+
 def _dataset(i: int, rng: random.Random, org_ids: dict[str, str]) -> dict[str, Any]:
     org = rng.choice(ORGS)
-    created = dt.datetime(2020, 1, 1) + dt.timedelta(minutes=rng.randrange(2_500_000))
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    created = start + dt.timedelta(minutes=rng.randrange(2_500_000))
     modified = created + dt.timedelta(minutes=rng.randrange(100_000))
     words = rng.sample(WORDS, 4)
     title = f"Data {' '.join(words[:3]).title()} Kota Depok {2015 + i % 10}"
@@ -103,8 +111,8 @@ def _dataset(i: int, rng: random.Random, org_ids: dict[str, str]) -> dict[str, A
         "organization": {"name": org, "title": org, "id": org_ids[org]},
         "license_id": rng.choice(LICENSES), "license_title": "", "url": "", "version": "1.0",
         "author": "Diskominfo", "author_email": None, "maintainer": None,
-        "maintainer_email": None, "metadata_created": created.isoformat(),
-        "metadata_modified": modified.isoformat(), "creator_user_id": None,
+        "maintainer_email": None, "metadata_created": _naive_utc(created),
+        "metadata_modified": _naive_utc(modified), "creator_user_id": None,
         "tags": [{"name": t} for t in rng.sample(TAGS, rng.randint(1, 5))],
         "groups": [{"name": g} for g in rng.sample(GROUPS, rng.randint(0, 2))],
         "resources": resources, "num_resources": len(resources), "num_tags": 0,
@@ -140,8 +148,10 @@ def _index(datasets: list[dict[str, Any]]) -> float:
     # what autovacuum does shortly after a bulk load (hint bits, visibility map, planner
     # statistics), so the figures are those of a settled catalogue, not of its first minute
     model.Session.remove()
-    with model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute("VACUUM ANALYZE splpdepok_search_index")
+    engine = model.meta.engine
+    assert engine is not None, "CKAN's engine is not configured"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE splpdepok_search_index"))
     return rate
 
 
@@ -198,7 +208,7 @@ def main() -> int:
         del batch
         gc.collect()
         total = model.Session.execute(
-            "select count(*) from splpdepok_search_index").scalar()
+            sa.text("select count(*) from splpdepok_search_index")).scalar()
         model.Session.remove()
         print(f"\n== {size} datasets (index rows: {total}); index build rate: "
               f"{rate:.0f} datasets/s (index_package, CKAN's path)", flush=True)

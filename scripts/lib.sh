@@ -72,6 +72,16 @@ ensure_venv() {
   compile_translations
 }
 
+# The type gate (tests/test_types.py) runs pyright, whose PyPI wrapper (pinned in
+# requirements-test.txt) needs Node.js and npm: Debian's, installed when missing. The wrapper then
+# fetches the pinned pyright from the npm registry once into its cache (~/.cache/pyright-python,
+# or $PYRIGHT_PYTHON_CACHE_DIR); fetching it here keeps the download out of the test itself.
+ensure_pyright() {
+  { command -v node && command -v npm; } >/dev/null || ensure_debian_packages nodejs npm
+  PYRIGHT_PYTHON_IGNORE_WARNINGS=1 "$VENV/bin/pyright" --version >/dev/null \
+    || die "could not fetch pyright $("$VENV/bin/python" -c 'import pyright; print(pyright.__pyright_version__)' 2>/dev/null) from the npm registry"
+}
+
 compile_translations() {
   "$VENV/bin/python" "$ROOT/scripts/compile_i18n.py" 2>/dev/null
 }

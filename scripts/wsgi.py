@@ -1,5 +1,5 @@
-"""WSGI entry point for gunicorn (``scripts/portal up``): CKAN's app built from $CKAN_INI, with
-the ini's logging, the same as the Dockerfile's /srv/app/wsgi.py."""
+"""WSGI entry point for gunicorn (``scripts/portal up``, and the Dockerfile copies it to
+/srv/app/wsgi.py): CKAN's app built from $CKAN_INI, with the ini's logging."""
 import logging.config
 import os
 

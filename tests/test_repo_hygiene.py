@@ -40,6 +40,6 @@ def test_no_source_file_is_over_the_size_limit() -> None:
 def test_every_pin_is_exact() -> None:
     for name in ("requirements.txt", "requirements-test.txt"):
         for line in (ROOT / name).read_text().splitlines():
-            line = line.strip()
-            if line and not line.startswith(("#", "-r")):
-                assert "==" in line, f"{name}: '{line}' is not pinned"
+            entry = line.strip()
+            if entry and not entry.startswith(("#", "-r")):
+                assert "==" in entry, f"{name}: '{entry}' is not pinned"

@@ -26,6 +26,7 @@ def _results(data: Graph, names: tuple[str, ...], severity: str) -> list[str]:
     _conforms, report, _text = validate(
         data, shacl_graph=_shapes(names), inference="none", allow_warnings=True
     )
+    assert isinstance(report, Graph), report  # validate() returns the report as a graph
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         if report.value(result, SH.resultSeverity) != SH[severity]:

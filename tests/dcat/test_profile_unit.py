@@ -137,3 +137,26 @@ def test_media_type_prefers_explicit_mimetype() -> None:
         f"{vocab.IANA}application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert vocab.media_type_iri("SHP") is None
+
+
+def test_base_class_parsing_helpers_keep_their_signatures() -> None:
+    """ckanext-dcat's own code calls ``_distributions(dataset)`` (e.g. ``_license``) and
+    ``_access_rights(subject, predicate)`` on every profile: ours must not shadow them."""
+    from ckanext.splpdepok.schemas.dcat_profile import SplpdepokSdiProfile
+
+    g = Graph()
+    ds = URIRef("http://test.ckan.net/dataset/1")
+    dist = URIRef("http://test.ckan.net/dataset/1/resource/2")
+    licence = URIRef("http://www.opendefinition.org/licenses/cc-by")
+    access = URIRef(f"{EU}access-right/PUBLIC")
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCAT.distribution, dist))
+    g.add((ds, DCTERMS.accessRights, access))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCTERMS.license, licence))
+    profile = SplpdepokSdiProfile(g)
+
+    assert list(profile._distributions(ds)) == [dist]
+    assert profile._license(ds) == "cc-by"
+    assert profile._access_rights(ds, DCTERMS.accessRights) == str(access)
+    assert profile._access_rights(ds, DCTERMS.rights) == ""

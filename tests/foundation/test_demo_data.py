@@ -108,7 +108,7 @@ def test_sdi_fields_become_extras_only_when_the_schema_lacks_them(
     assert extras["publisher_type"] == "daerah-kota"
     assert not set(demo_data.LOCAL_FIELDS) & set(without_schema)
     assert extras["cakupan"] == "Kota Depok"
-    schema = set(demo_data.METADATA_FIELDS)
+    schema: set[str] = set(demo_data.METADATA_FIELDS)
     with_schema = demo_data.place_sdi_fields(dataset, schema_fields=schema)
     assert with_schema["publisher_type"] == "daerah-kota"
     assert with_schema["extras"] == []

@@ -142,6 +142,9 @@ def test_dockerfile_builds_the_portal() -> None:
     assert "scripts/compile_i18n.py" in text
     assert re.search(r"COPY config/production.ini /srv/app/production.ini", text)
     assert "wsgi:application" in text and "gunicorn" in text
+    # one entry point for scripts/portal and the image: the Dockerfile copies scripts/wsgi.py
+    assert re.search(r"^COPY scripts/wsgi.py /srv/app/wsgi.py$", text, re.M)
+    assert "<<" not in text, "no inline files in the Dockerfile: copy them from the checkout"
     assert "ckan db upgrade" in text
     assert dockerfile_env()["CKAN_INI"] == "/srv/app/production.ini"
     pins = (ROOT / "requirements.txt").read_text()

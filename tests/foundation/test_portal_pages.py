@@ -38,10 +38,16 @@ def facet_counts(page: BeautifulSoup, facet: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for link in page.select(f"a[href*='{facet}=']"):
         badge = link.select_one(".item-count")
-        match = re.search(rf"[?&]{facet}=([^&]+)", link["href"])
+        match = re.search(rf"[?&]{facet}=([^&]+)", str(link["href"]))
         if badge and match:
             counts[match.group(1)] = int(badge.get_text(strip=True))
     return counts
+
+
+def _count_in(link: Any) -> int:
+    count = link.select_one(".splpdepok-count")
+    assert count is not None, link
+    return int(count.text)
 
 
 def result_count(page: BeautifulSoup) -> int:
@@ -155,7 +161,7 @@ def test_home_page_figures_count_public_datasets_only(
         stat = page.select_one(".splpdepok-stat-datasets")
         assert stat is not None and stat.get_text(strip=True) == str(len(PUBLIC))
         agencies = {
-            a["href"].rstrip("/").rsplit("/", 1)[-1]: int(a.select_one(".splpdepok-count").text)
+            str(a["href"]).rstrip("/").rsplit("/", 1)[-1]: _count_in(a)
             for a in page.select(".splpdepok-agencies a")
         }
         assert len(agencies) >= 5

@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from hypothesis import strategies as st
 
@@ -66,12 +66,14 @@ def action_params(function: Any) -> list[str]:
 
 def splpdepok_actions() -> dict[str, Any]:
     """Every ``splpdepok_*`` action the portal's plugins register (read from the plugins)."""
+    from ckan.plugins.interfaces import IActions
     from ckanext.splpdepok.plugin import SplpdepokPlugin
     from ckanext.splpdepok.search.plugin import SplpdepokSearchPlugin
 
     found: dict[str, Any] = {}
     for plugin in (SplpdepokPlugin, SplpdepokSearchPlugin):
-        found.update(plugin().get_actions())
+        # tk.blanket types the class it decorates as a bare Plugin: IActions is added at run time
+        found.update(cast(IActions, plugin()).get_actions())
     return {k: v for k, v in sorted(found.items()) if k.startswith("splpdepok_")}
 
 

@@ -98,4 +98,5 @@ def test_indonesian_choice_errors_match_the_schema_choices() -> None:
     for name in select_fields:
         msgid = f"Value must be one of {list(fields.choices(name))}"
         message = catalog.get(msgid)
-        assert message is not None and message.string.startswith("Nilai harus"), name
+        assert message is not None and isinstance(message.string, str), name
+        assert message.string.startswith("Nilai harus"), name

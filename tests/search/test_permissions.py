@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from ckan.tests import factories, helpers
 
 
@@ -108,7 +109,7 @@ class TestStates:
         dataset = factories.Dataset()
         helpers.call_action("dataset_purge", id=dataset["id"])
         rows = model.Session.execute(
-            "select count(*) from splpdepok_search_index where id = :id",
+            sa.text("select count(*) from splpdepok_search_index where id = :id"),
             {"id": dataset["id"]}).scalar()
         assert rows == 0
 

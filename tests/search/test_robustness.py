@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from ckan.lib.search import SearchError
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
@@ -36,7 +37,7 @@ def _assert_clean_outcome(**params: Any) -> None:
     else:
         assert isinstance(result["count"], int)
     # the session is still usable: no aborted transaction was left behind
-    assert model.Session.execute("select 1").scalar() == 1
+    assert model.Session.execute(sa.text("select 1")).scalar() == 1
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

@@ -93,7 +93,7 @@ def test_date_helpers() -> None:
     assert canonical_date("2024-03-01T10:00:00Z") == "2024-03-01T10:00:00.000000Z"
     assert canonical_date("2024-03-01T10:00:00+07:00") == "2024-03-01T03:00:00.000000Z"
     assert canonical_date("bukan tanggal") is None
-    now = dt.datetime(2026, 11, 26, 15, 30)
+    now = dt.datetime(2026, 11, 26, 15, 30, tzinfo=dt.timezone.utc)
     assert parse_date_bound("NOW/DAY", now) == "2026-11-26T00:00:00.000000Z"
     assert parse_date_bound("NOW-1MONTH", now) == "2026-10-26T15:30:00.000000Z"
     with pytest.raises(ValueError):

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.parser import BytesParser
 from typing import Any
 
 import pytest
@@ -42,10 +43,11 @@ class _Handler:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message = BytesParser(EmailMessage, policy=email.policy.default).parsebytes(
+            envelope.content)
         with self.lock:
             self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos),
-                                              message))  # type: ignore[arg-type]
+                                              message))
         return "250 Message accepted for delivery"
 
 

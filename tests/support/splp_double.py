@@ -18,7 +18,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -304,41 +304,42 @@ class SplpDouble:
         match = re.search(r"/apis/([^/]+)", request.path[len(self.contract.base_path):])
         api_id = match.group(1) if match else ""
         body: Any = request.get_json(silent=True)
-        if operation_id == "getAllAPIs":
-            found = store.search(args.get("query", ""), int(args.get("limit", 25)),
-                                 int(args.get("offset", 0)))
-            return answer(200, found)
-        if operation_id == "createAPI":
-            created = store.create(body or {})
-            return answer(201, created, {"Location": f"{self.api_url}/apis/{created['id']}"})
-        if operation_id == "getAPI":
-            return answer(200, store.get(api_id))
-        if operation_id == "updateAPI":
-            return answer(200, store.update(api_id, body or {}))
-        if operation_id == "createAPIRevision":
-            note = (body or {}).get("description", "")
-            return answer(201, store.create_revision(api_id, note))
-        if operation_id == "getAPIRevisions":
-            return answer(200, store.revisions(api_id))
-        if operation_id == "deleteAPIRevision":
-            revision_id = request.path.rsplit("/", 1)[1]
-            return answer(200, store.delete_revision(api_id, revision_id))
-        if operation_id == "deployAPIRevision":
-            return answer(200, store.deploy(api_id, args.get("revisionId", ""), body or []))
-        if operation_id == "getAPIRevisionDeployments":
-            return answer(200, store.deployments(api_id))
-        if operation_id == "changeAPILifecycle":
-            return answer(200, store.change_lifecycle(args["apiId"], args["action"]))
-        if operation_id == "getAPILifecycleHistory":
-            history = store.apis[api_id].history if api_id in store.apis else None
-            if history is None:
-                raise StoreError(404, "Not Found", f"API {api_id} not found")
-            return answer(200, {"count": len(history), "list": history})
-        if operation_id == "getAPILifecycleState":
-            return answer(200, store.lifecycle_state(api_id))
+        handlers: dict[str, Callable[[], Response]] = {
+            "getAllAPIs": lambda: answer(200, store.search(
+                args.get("query", ""), int(args.get("limit", 25)), int(args.get("offset", 0)))),
+            "createAPI": lambda: self._create_api(body or {}),
+            "getAPI": lambda: answer(200, store.get(api_id)),
+            "updateAPI": lambda: answer(200, store.update(api_id, body or {})),
+            "createAPIRevision": lambda: answer(
+                201, store.create_revision(api_id, (body or {}).get("description", ""))),
+            "getAPIRevisions": lambda: answer(200, store.revisions(api_id)),
+            "deleteAPIRevision": lambda: answer(
+                200, store.delete_revision(api_id, request.path.rsplit("/", 1)[1])),
+            "deployAPIRevision": lambda: answer(
+                200, store.deploy(api_id, args.get("revisionId", ""), body or [])),
+            "getAPIRevisionDeployments": lambda: answer(200, store.deployments(api_id)),
+            "changeAPILifecycle": lambda: answer(
+                200, store.change_lifecycle(args["apiId"], args["action"])),
+            "getAPILifecycleHistory": lambda: self._lifecycle_history(api_id),
+            "getAPILifecycleState": lambda: answer(200, store.lifecycle_state(api_id)),
+        }
+        handler = handlers.get(operation_id)
+        if handler is not None:
+            return handler()
         with self._lock:
             self.violations.append(f"{operation_id}: used by the adapter but not played here")
         return answer(501, {"code": 501, "message": "Not Implemented"})
+
+    def _create_api(self, body: dict[str, Any]) -> Response:
+        created = self.store.create(body)
+        return answer(201, created, {"Location": f"{self.api_url}/apis/{created['id']}"})
+
+    def _lifecycle_history(self, api_id: str) -> Response:
+        store = self.store
+        history = store.apis[api_id].history if api_id in store.apis else None
+        if history is None:
+            raise StoreError(404, "Not Found", f"API {api_id} not found")
+        return answer(200, {"count": len(history), "list": history})
 
     # -- gateway ------------------------------------------------------------------------
 

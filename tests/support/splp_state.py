@@ -110,9 +110,9 @@ class PublisherStore:
             for attr, value, bare in terms:
                 exact = value.startswith('"') and value.endswith('"') and len(value) > 1
                 needle = (value.strip('"') if attr else bare).lower()
-                attr = {"status": "lifeCycleStatus", "lcstate": "lifeCycleStatus"}.get(
+                key = {"status": "lifeCycleStatus", "lcstate": "lifeCycleStatus"}.get(
                     attr, attr or "name")
-                have = str(stored.data.get(attr, "")).lower()
+                have = str(stored.data.get(key, "")).lower()
                 if (have != needle) if exact else (needle not in have):
                     ok = False
             if ok:

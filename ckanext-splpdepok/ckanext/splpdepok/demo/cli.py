@@ -17,7 +17,8 @@ def demo() -> None:
 def load(quiet: bool) -> None:
     """Create (or update) the demo data; safe to run again."""
     from ckanext.splpdepok import config
-    from ckanext.splpdepok.demo import data, loader
+    from ckanext.splpdepok.demo import data
+    from ckanext.splpdepok.demo.logic import loader
 
     demo_data = data.read_data()
     walidata = config.walidata_organization()

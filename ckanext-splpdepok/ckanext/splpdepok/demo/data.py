@@ -223,30 +223,26 @@ def dataset_differs(existing: dict[str, Any], wanted: dict[str, Any]) -> bool:
     if existing.get("state") != "active":
         return True
     org = (existing.get("organization") or {}).get("name")
-    if org != wanted["owner_org"]:
-        return True
     plain = (
         "title", "notes", "private", "license_id", "author", "author_email",
         "maintainer", "maintainer_email", "url",
     )  # fmt: skip
-    if any(existing.get(key) != wanted.get(key) for key in plain):
-        return True
-    for key in METADATA_FIELDS:
-        if key in wanted and existing.get(key) != wanted[key]:
-            return True
     existing_extras = _extras(existing)
-    if any(existing_extras.get(k) != v for k, v in _extras(wanted).items()):
-        return True
-    if {t["name"] for t in existing.get("tags", [])} != {t["name"] for t in wanted["tags"]}:
-        return True
-    if {g["name"] for g in existing.get("groups", [])} != {g["name"] for g in wanted["groups"]}:
-        return True
+    return (
+        org != wanted["owner_org"]
+        or any(existing.get(key) != wanted.get(key) for key in plain)
+        or any(key in wanted and existing.get(key) != wanted[key] for key in METADATA_FIELDS)
+        or any(existing_extras.get(k) != v for k, v in _extras(wanted).items())
+        or {t["name"] for t in existing.get("tags", [])} != {t["name"] for t in wanted["tags"]}
+        or {g["name"] for g in existing.get("groups", [])}
+        != {g["name"] for g in wanted["groups"]}
+        or _resource_rows(existing) != _resource_rows(wanted)
+    )
 
-    def resources(data: dict[str, Any]) -> list[tuple[str, ...]]:
-        fields = ("name", "format", "url", "description")
-        return [tuple(r.get(f) or "" for f in fields) for r in data.get("resources", [])]
 
-    return resources(existing) != resources(wanted)
+def _resource_rows(data: dict[str, Any]) -> list[tuple[str, ...]]:
+    fields = ("name", "format", "url", "description")
+    return [tuple(r.get(f) or "" for f in fields) for r in data.get("resources", [])]
 
 
 def group_differs(existing: dict[str, Any], wanted: dict[str, Any]) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
-from ckan.types import Context
+from ckanext.splpdepok.common.context import request_context
 
 # Font Awesome 6 icon per demo theme (group name); other groups get a generic icon.
 THEME_ICONS = {
@@ -26,15 +26,11 @@ THEME_ICONS = {
 }
 
 
-def _context() -> Context:
-    return {"user": tk.current_user.name if tk.current_user else ""}
-
-
 def splpdepok_recent_datasets(limit: int = 6) -> list[dict[str, Any]]:
     """The public datasets changed most recently (private ones never, even for editors)."""
     try:
         result = tk.get_action("package_search")(
-            _context(),
+            request_context(),
             {"rows": limit, "sort": "metadata_modified desc", "include_private": False},
         )
     except (SearchError, tk.ValidationError):
@@ -47,7 +43,7 @@ def splpdepok_portal_counts() -> dict[str, int]:
     counts = {}
     for kind in ("organization", "group"):
         try:
-            counts[kind] = len(tk.get_action(f"{kind}_list")(_context(), {}))
+            counts[kind] = len(tk.get_action(f"{kind}_list")(request_context(), {}))
         except tk.NotAuthorized:
             counts[kind] = 0
     return counts

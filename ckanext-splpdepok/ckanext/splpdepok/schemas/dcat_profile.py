@@ -95,7 +95,7 @@ class SplpdepokSdiProfile(RDFProfile):
                 self.g.add((dataset_ref, DCT.description, Literal(title)))
         self._themes(dataset_dict, dataset_ref)
         self._frequency(dataset_dict, dataset_ref)
-        self._access_rights(dataset_dict, dataset_ref)
+        self._splpdepok_access_rights(dataset_dict, dataset_ref)
         self._agents(dataset_dict, dataset_ref)
         self._language(dataset_ref)
         if (dataset_ref, DCT.spatial, None) not in self.g:
@@ -104,7 +104,7 @@ class SplpdepokSdiProfile(RDFProfile):
             found = self._value(dataset_dict, key)
             if found:
                 self.g.add((dataset_ref, SDI[key], Literal(found)))
-        self._distributions(dataset_dict, dataset_ref)
+        self._splpdepok_distributions(dataset_dict, dataset_ref)
         self._type_licences()
         self._drop_untyped_dates(dataset_ref)
 
@@ -136,7 +136,7 @@ class SplpdepokSdiProfile(RDFProfile):
         self._replace(dataset_ref, DCT.accrualPeriodicity, ref)
         self.g.add((ref, RDF.type, DCT.Frequency))
 
-    def _access_rights(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+    def _splpdepok_access_rights(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
         value = self._value(dataset_dict, "accessRights")
         iri = vocab.access_right_iri(value)
         if not (value and iri):
@@ -185,31 +185,15 @@ class SplpdepokSdiProfile(RDFProfile):
                 self.g.add((creator, FOAF.mbox, URIRef(self._add_mailto(email))))
             self.g.add((dataset_ref, DCT.creator, creator))
 
-    def _distributions(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+    # ckanext-dcat's RDFProfile has its own _distributions(dataset) and
+    # _access_rights(subject, predicate), which its parsing code calls: ours are named apart.
+    def _splpdepok_distributions(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
         licence = _text(dataset_dict.get("license_url"))
         for resource in dataset_dict.get("resources") or []:
             dist = CleanedURIRef(resource_uri(resource))
             url = _text(resource.get("url"))
             fmt = _text(resource.get("format"))
-
-            self.g.remove((dist, DCT["format"], None))
-            file_type = vocab.file_type_iri(fmt)
-            if file_type:
-                fmt_ref: Node | None = URIRef(file_type)
-            elif fmt:
-                fmt_ref = BNode()
-                self.g.add((fmt_ref, RDFS.label, Literal(fmt)))
-            else:
-                fmt_ref = None
-            if fmt_ref is not None:
-                self.g.add((dist, DCT["format"], fmt_ref))
-                self.g.add((fmt_ref, RDF.type, DCT.MediaTypeOrExtent))
-
-            self.g.remove((dist, DCAT.mediaType, None))
-            media = vocab.media_type_iri(fmt, _text(resource.get("mimetype")))
-            if media:
-                self.g.add((dist, DCAT.mediaType, URIRef(media)))
-                self.g.add((URIRef(media), RDF.type, DCT.MediaType))
+            self._splpdepok_format(dist, fmt, _text(resource.get("mimetype")))
 
             if (dist, DCAT.accessURL, None) not in self.g:
                 # DCAT-AP needs an access URL: the dataset page is where the data is reached.
@@ -220,13 +204,7 @@ class SplpdepokSdiProfile(RDFProfile):
                 self.g.add((dist, DCAT.downloadURL, URIRef(url)))
 
             if licence and (dist, DCT.license, None) not in self.g:
-                licence_ref = URIRef(licence)
-                self.g.add((dist, DCT.license, licence_ref))
-                self.g.add((licence_ref, RDF.type, DCT.LicenseDocument))
-                if (licence_ref, DCT.type, None) not in self.g:
-                    code = vocab.licence_type(dataset_dict.get("license_id"))
-                    self.g.add((licence_ref, DCT.type,
-                                self._concept(vocab.ADMS_LICENCE_TYPE + code, code)))
+                self._splpdepok_licence(dist, licence, dataset_dict.get("license_id"))
             if (dist, DCATAP.availability, None) not in self.g:
                 self.g.add((dist, DCATAP.availability,
                             self._concept(str(_AVAILABILITY_STABLE), "Stabil")))
@@ -234,6 +212,36 @@ class SplpdepokSdiProfile(RDFProfile):
                 found = _text(resource.get(key))
                 if found:
                     self.g.add((dist, SDI[key], Literal(found)))
+
+    def _splpdepok_format(self, dist: Node, fmt: str | None, mimetype: str | None) -> None:
+        """dct:format and dcat:mediaType as IRIs (a labelled node for an unknown format)."""
+        self.g.remove((dist, DCT["format"], None))
+        file_type = vocab.file_type_iri(fmt)
+        if file_type:
+            fmt_ref: Node | None = URIRef(file_type)
+        elif fmt:
+            fmt_ref = BNode()
+            self.g.add((fmt_ref, RDFS.label, Literal(fmt)))
+        else:
+            fmt_ref = None
+        if fmt_ref is not None:
+            self.g.add((dist, DCT["format"], fmt_ref))
+            self.g.add((fmt_ref, RDF.type, DCT.MediaTypeOrExtent))
+
+        self.g.remove((dist, DCAT.mediaType, None))
+        media = vocab.media_type_iri(fmt, mimetype)
+        if media:
+            self.g.add((dist, DCAT.mediaType, URIRef(media)))
+            self.g.add((URIRef(media), RDF.type, DCT.MediaType))
+
+    def _splpdepok_licence(self, dist: Node, licence: str, license_id: Any) -> None:
+        licence_ref = URIRef(licence)
+        self.g.add((dist, DCT.license, licence_ref))
+        self.g.add((licence_ref, RDF.type, DCT.LicenseDocument))
+        if (licence_ref, DCT.type, None) not in self.g:
+            code = vocab.licence_type(license_id)
+            self.g.add((licence_ref, DCT.type,
+                        self._concept(vocab.ADMS_LICENCE_TYPE + code, code)))
 
     def _drop_untyped_dates(self, dataset_ref: Node) -> None:
         """"Dimensi Data" is free text; a value that is no year/date would be an invalid
@@ -283,20 +291,7 @@ class SplpdepokSdiProfile(RDFProfile):
 
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> dict[str, Any]:
         """Put the SDI fields back under their national names (harvesting a feed like ours)."""
-        found: dict[str, str] = {}
-        for key in _VALUE_FIELDS:
-            # ckanext-dcat is untyped: without multilingual=True the value is always a str
-            value = cast(str, self._object_value(dataset_ref, SDI[key]))
-            if value:
-                found[key] = value
-        if "accrualPeriodicity" not in found:
-            iri = self._object_value(dataset_ref, DCT.accrualPeriodicity)
-            if iri in _FREQUENCY_BY_IRI:
-                found["accrualPeriodicity"] = _FREQUENCY_BY_IRI[iri]
-        if "accessRights" not in found:
-            iri = self._object_value(dataset_ref, DCT.accessRights)
-            if iri in _ACCESS_BY_IRI:
-                found["accessRights"] = _ACCESS_BY_IRI[iri]
+        found = self._splpdepok_parsed_values(dataset_ref)
         dataset_dict["extras"] = [
             e for e in dataset_dict.get("extras", []) if e.get("key") not in found
         ]
@@ -316,6 +311,24 @@ class SplpdepokSdiProfile(RDFProfile):
                 if value:
                     resource[key] = value
         return dataset_dict
+
+    def _splpdepok_parsed_values(self, dataset_ref: Node) -> dict[str, str]:
+        """The SDI values of a dataset: ``sdi:<field>``, else the frequency/access-right IRI."""
+        found: dict[str, str] = {}
+        for key in _VALUE_FIELDS:
+            # ckanext-dcat is untyped: without multilingual=True the value is always a str
+            value = cast(str, self._object_value(dataset_ref, SDI[key]))
+            if value:
+                found[key] = value
+        if "accrualPeriodicity" not in found:
+            iri = self._object_value(dataset_ref, DCT.accrualPeriodicity)
+            if iri in _FREQUENCY_BY_IRI:
+                found["accrualPeriodicity"] = _FREQUENCY_BY_IRI[iri]
+        if "accessRights" not in found:
+            iri = self._object_value(dataset_ref, DCT.accessRights)
+            if iri in _ACCESS_BY_IRI:
+                found["accessRights"] = _ACCESS_BY_IRI[iri]
+        return found
 
 
 def _quote(text: str) -> str:

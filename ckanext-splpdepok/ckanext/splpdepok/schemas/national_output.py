@@ -52,7 +52,7 @@ def extra_value(value: Any) -> str | None:
     Strings pass unchanged; lists and dicts become JSON text (how scheming stores them and how
     the national records show such values), other scalars their ``str``.
     """
-    if value is None or value == "" or value == [] or value == {}:
+    if value is None or value in ("", [], {}):
         return None
     if isinstance(value, str):
         return value

@@ -29,9 +29,11 @@ def make_connection(decode_dates: bool = True) -> PostgresSearchConnection:
 
 def is_available() -> bool:
     """True when the index table answers (logged quietly, never a Solr error)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         make_connection().ping()
-    except Exception as error:
+    except SQLAlchemyError as error:
         log.warning("PostgreSQL search index is not available: %s", error)
         return False
     return True
@@ -57,9 +59,6 @@ _REPLACEMENTS = {
 }
 
 
-_listening = False
-
-
 def _mark_committing(session: Any) -> None:
     session.info[COMMITTING] = True
 
@@ -76,15 +75,13 @@ def _transaction_ended(session: Any, transaction: Any) -> None:
 
 def _listen_to_commits() -> None:
     """Flags CKAN's session while it commits (ours runs before CKAN's own ``before_commit``)."""
-    global _listening
-    if _listening:
-        return
     from ckan import model
     from sqlalchemy import event
 
+    if event.contains(model.Session, "before_commit", _mark_committing):
+        return
     event.listen(model.Session, "before_commit", _mark_committing, insert=True)
     event.listen(model.Session, "after_transaction_end", _transaction_ended)
-    _listening = True
 
 
 def install() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,7 +102,7 @@ def _json_safe(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, str):
         return value.replace("\x00", "")
-    if isinstance(value, float) and value != value:  # NaN is not valid JSON
+    if isinstance(value, float) and math.isnan(value):  # NaN is not valid JSON
         return None
     return value
 

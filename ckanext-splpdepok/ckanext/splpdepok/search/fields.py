@@ -83,7 +83,7 @@ def canonical_date(value: object) -> str | None:
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, dt.date):
-        moment = dt.datetime(value.year, value.month, value.day)
+        moment = dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
     elif isinstance(value, str) and value.strip():
         try:
             moment = date_parser.isoparse(value.strip())

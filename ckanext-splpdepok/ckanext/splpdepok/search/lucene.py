@@ -132,77 +132,77 @@ def _read_range(text: str, i: int) -> tuple[_Tok, int]:
     return _Tok("RANGE", extra=(bounds[0], bounds[1], include_low, end == "]")), i
 
 
+_SINGLE_TOKENS = {"(": "LPAREN", ")": "RPAREN", "+": "PLUS", "-": "MINUS", "!": "NOT",
+                  ":": "COLON"}
+_DOUBLE_TOKENS = {"&&": "AND", "||": "OR"}
+
+
+def _read_quoted_token(text: str, i: int) -> tuple[_Tok, int]:
+    value, i = _read_quoted(text, i)
+    return _Tok("QUOTED", value), i
+
+
+def _read_suffix(text: str, i: int) -> tuple[_Tok, int]:
+    """``^boost`` or ``~slop``: the sign and the number after it."""
+    ch = text[i]
+    i += 1
+    match = _NUMBER_RE.match(text, i)
+    value = match.group(0) if match else ""
+    if ch == "^" and not value:
+        raise QuerySyntaxError("a boost (^) must be followed by a number")
+    i = match.end() if match else i
+    return _Tok("CARAT" if ch == "^" else "TILDE", value), i
+
+
+def _read_word(text: str, i: int) -> tuple[_Tok, int]:
+    n = len(text)
+    buf: list[str] = []
+    wildcard = False
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            if i + 1 >= n:
+                raise QuerySyntaxError("the query ends with a lone backslash")
+            nxt = text[i + 1]
+            buf.append("\\" + nxt if nxt in "*?\\" else nxt)
+            i += 2
+            continue
+        if (c in _SPECIAL and not (c in "+-" and buf)) or c == ":":
+            break
+        if c in "*?":
+            wildcard = True
+        buf.append(c)
+        i += 1
+    word = "".join(buf)
+    if word in ("AND", "OR", "NOT"):
+        return _Tok(word), i
+    return _Tok("TERM", word, wildcard), i
+
+
+_READERS = {'"': _read_quoted_token, "[": _read_range, "{": _read_range, "^": _read_suffix,
+            "~": _read_suffix}
+
+
+def _next_token(text: str, i: int) -> tuple[_Tok, int]:
+    ch = text[i]
+    if ch in _SINGLE_TOKENS:
+        return _Tok(_SINGLE_TOKENS[ch]), i + 1
+    if text[i:i + 2] in _DOUBLE_TOKENS:
+        return _Tok(_DOUBLE_TOKENS[text[i:i + 2]]), i + 2
+    if ch in "]}":
+        raise QuerySyntaxError(f"unexpected '{ch}'")
+    return _READERS.get(ch, _read_word)(text, i)
+
+
 def tokenize(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
     i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch in _WHITESPACE:
+    while i < len(text):
+        if text[i] in _WHITESPACE:
             i += 1
-        elif ch == "(":
-            tokens.append(_Tok("LPAREN"))
-            i += 1
-        elif ch == ")":
-            tokens.append(_Tok("RPAREN"))
-            i += 1
-        elif ch == "+":
-            tokens.append(_Tok("PLUS"))
-            i += 1
-        elif ch == "-":
-            tokens.append(_Tok("MINUS"))
-            i += 1
-        elif ch == "!":
-            tokens.append(_Tok("NOT"))
-            i += 1
-        elif ch == ":":
-            tokens.append(_Tok("COLON"))
-            i += 1
-        elif text.startswith("&&", i):
-            tokens.append(_Tok("AND"))
-            i += 2
-        elif text.startswith("||", i):
-            tokens.append(_Tok("OR"))
-            i += 2
-        elif ch == '"':
-            value, i = _read_quoted(text, i)
-            tokens.append(_Tok("QUOTED", value))
-        elif ch == "[" or ch == "{":
-            tok, i = _read_range(text, i)
-            tokens.append(tok)
-        elif ch in "^~":
-            i += 1
-            match = _NUMBER_RE.match(text, i)
-            value = match.group(0) if match else ""
-            if ch == "^" and not value:
-                raise QuerySyntaxError("a boost (^) must be followed by a number")
-            i = match.end() if match else i
-            tokens.append(_Tok("CARAT" if ch == "^" else "TILDE", value))
-        elif ch in "]}":
-            raise QuerySyntaxError(f"unexpected '{ch}'")
-        else:
-            buf: list[str] = []
-            wildcard = False
-            while i < n:
-                c = text[i]
-                if c == "\\":
-                    if i + 1 >= n:
-                        raise QuerySyntaxError("the query ends with a lone backslash")
-                    nxt = text[i + 1]
-                    buf.append("\\" + nxt if nxt in "*?\\" else nxt)
-                    i += 2
-                    continue
-                if (c in _SPECIAL and not (c in "+-" and buf)) or c == ":":
-                    break
-                if c in "*?":
-                    wildcard = True
-                buf.append(c)
-                i += 1
-            word = "".join(buf)
-            if word in ("AND", "OR", "NOT"):
-                tokens.append(_Tok(word))
-            else:
-                tokens.append(_Tok("TERM", word, wildcard))
+            continue
+        token, i = _next_token(text, i)
+        tokens.append(token)
     return tokens
 
 
@@ -369,9 +369,7 @@ def local_param_pairs(text: str) -> tuple[list[tuple[str, str]], str]:
         if not value and i == 0:
             pairs.append(("type", key))
             continue
-        if value[:1] in "\"'":
-            value = value[1:-1]
-        pairs.append((key, value))
+        pairs.append((key, value[1:-1] if value[:1] in "\"'" else value))
     return pairs, stripped[match.end():]
 
 

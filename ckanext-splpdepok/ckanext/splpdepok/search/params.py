@@ -36,7 +36,6 @@ class SortClause:
 @dataclass
 class SearchRequest:
     q: lucene.Node
-    q_dismax: bool  # free text: Solr's dismax ``mm`` applies to optional clauses
     min_should: int | None
     fqs: list[lucene.Node]
     sort: list[SortClause]
@@ -195,12 +194,31 @@ def _reject_nul(params: Mapping[str, Any]) -> None:
             raise ParamError(f'"{key}" contains a NUL character')
 
 
-def parse_request(params: Mapping[str, Any]) -> SearchRequest:
-    _reject_nul(params)
-    q_op = str(params.get("q.op") or "AND").upper()
-    if q_op not in ("AND", "OR"):
-        raise ParamError('"q.op" must be AND or OR')
-    default_and = q_op == "AND"
+def _dismax_query(q_text: str, def_type: str, mm: str) -> tuple[lucene.Node, int | None]:
+    """Free text under dismax: Solr's ``mm`` applies to the optional clauses."""
+    min_should = None
+    q_node = _parse_lucene(q_text, "q", default_and=False)
+    if q_text.strip() == "*:*" and def_type == "dismax":
+        q_node = lucene.MatchAll()
+    if isinstance(q_node, lucene.Bool):
+        optional = sum(1 for o, _ in q_node.clauses if o is lucene.Occur.SHOULD)
+        if optional:
+            min_should = max(1, min_should_match(mm, optional))
+            has_must = any(o is lucene.Occur.MUST for o, _ in q_node.clauses)
+            if min_should >= optional:
+                # every optional clause is required: plain AND, one tsquery
+                q_node = lucene.Bool(tuple(
+                    (lucene.Occur.MUST if o is lucene.Occur.SHOULD else o, c)
+                    for o, c in q_node.clauses))
+                min_should = None
+            elif min_should == 1 and not has_must:
+                min_should = None
+    elif not isinstance(q_node, lucene.MatchAll):
+        q_node = lucene.Bool(((lucene.Occur.MUST, q_node),))
+    return q_node, min_should
+
+
+def _query(params: Mapping[str, Any], default_and: bool) -> tuple[lucene.Node, int | None]:
     q_texts = _strings(params.get("q"), "q")
     q_text = q_texts[-1] if q_texts else "*:*"
     if not q_text.strip() or q_text.strip() in ('""', "''"):
@@ -208,33 +226,12 @@ def parse_request(params: Mapping[str, Any]) -> SearchRequest:
     def_type = str(params.get("defType") or "lucene")
     dismax = (def_type in ("dismax", "edismax") and not q_text.lstrip().startswith("{!")
               and not _has_explicit_operators(q_text))
-    min_should = None
     if dismax:
-        q_node = _parse_lucene(q_text, "q", default_and=False)
-        if q_text.strip() == "*:*" and def_type == "dismax":
-            q_node = lucene.MatchAll()
-        optional = 0
-        if isinstance(q_node, lucene.Bool):
-            optional = sum(1 for o, _ in q_node.clauses if o is lucene.Occur.SHOULD)
-            if optional:
-                min_should = max(1, min_should_match(str(params.get("mm") or "100%"), optional))
-                has_must = any(o is lucene.Occur.MUST for o, _ in q_node.clauses)
-                if min_should >= optional:
-                    # every optional clause is required: plain AND, one tsquery
-                    q_node = lucene.Bool(tuple(
-                        (lucene.Occur.MUST if o is lucene.Occur.SHOULD else o, c)
-                        for o, c in q_node.clauses))
-                    min_should = None
-                elif min_should == 1 and not has_must:
-                    min_should = None
-        elif not isinstance(q_node, lucene.MatchAll):
-            q_node = lucene.Bool(((lucene.Occur.MUST, q_node),))
-    else:
-        q_node = _parse_lucene(q_text, "q", default_and)
-    fqs: list[lucene.Node] = []
-    for fq in _strings(params.get("fq"), "fq"):
-        if fq.strip():
-            fqs.append(_parse_lucene(fq, "fq", default_and))
+        return _dismax_query(q_text, def_type, str(params.get("mm") or "100%"))
+    return _parse_lucene(q_text, "q", default_and), None
+
+
+def _facet_fields(params: Mapping[str, Any]) -> list[str]:
     facet_on = str(params.get("facet", "true")).lower() in ("true", "on", "1", "yes")
     facet_fields = _strings(params.get("facet.field"), "facet.field") if facet_on else []
     if len(facet_fields) > MAX_FACET_FIELDS:
@@ -242,9 +239,23 @@ def parse_request(params: Mapping[str, Any]) -> SearchRequest:
     for name in facet_fields:
         if not is_valid_field_name(name):
             raise ParamError(f'Invalid "facet.field": {name!r}')
+    return facet_fields
+
+
+def parse_request(params: Mapping[str, Any]) -> SearchRequest:
+    _reject_nul(params)
+    q_op = str(params.get("q.op") or "AND").upper()
+    if q_op not in ("AND", "OR"):
+        raise ParamError('"q.op" must be AND or OR')
+    default_and = q_op == "AND"
+    q_node, min_should = _query(params, default_and)
+    fqs: list[lucene.Node] = []
+    for fq in _strings(params.get("fq"), "fq"):
+        if fq.strip():
+            fqs.append(_parse_lucene(fq, "fq", default_and))
+    facet_fields = _facet_fields(params)
     return SearchRequest(
         q=q_node,
-        q_dismax=dismax,
         min_should=min_should,
         fqs=fqs,
         sort=parse_sort(params.get("sort")),

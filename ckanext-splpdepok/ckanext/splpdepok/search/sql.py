@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from ckanext.splpdepok.common.text import LIKE_ESCAPE, like_contains, like_escape
 from ckanext.splpdepok.search import lucene
 from ckanext.splpdepok.search.documents import term_lexeme
 from ckanext.splpdepok.search.fields import (
@@ -191,8 +192,12 @@ class Builder:
         if kind is Kind.NGRAM:
             return self._ngram(term, ngram_source(fld))
         if term.wildcard:
-            return self._values_where(fld, lambda v: v.like(_like_pattern(term.text), escape="\\"))
-        value = term.text
+            pattern = _like_pattern(term.text)
+            return self._values_where(fld, lambda v: v.like(pattern, escape=LIKE_ESCAPE))
+        return self._value_term(fld, kind, term.text)
+
+    def _value_term(self, fld: str, kind: Kind, value: str) -> Any:
+        """A field:value term on a string, date or number field (no wildcard)."""
         if kind is Kind.DATE:
             canonical = canonical_date(value)
             if canonical is None:
@@ -229,7 +234,7 @@ class Builder:
         # plain columns of the row (no jsonb, no decompression): autocomplete scans them all
         column = {"name": self.table.c.name, "title": self.table.c.title_sort}[source]
         text = sa.func.lower(sa.func.coalesce(column, ""))
-        return sa.and_(*[text.like("%" + _escape_like(w) + "%", escape="\\") for w in words])
+        return sa.and_(*[text.like(like_contains(w), escape=LIKE_ESCAPE) for w in words])
 
     def _regex_text(self, term: lucene.Term, fld: str | None) -> Any:
         """Wildcards a tsquery cannot express (``*ab``, ``a?c``): a word-level regex."""
@@ -320,10 +325,6 @@ def _check_field(fld: str) -> None:
         raise QueryError(f"invalid field name: {fld!r}")
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _like_pattern(pattern: str) -> str:
     out: list[str] = []
     for token in re.findall(r"\\.|[*?]|[^*?\\]+", pattern):
@@ -332,7 +333,7 @@ def _like_pattern(pattern: str) -> str:
         elif token == "?":
             out.append("_")
         else:
-            out.append(_escape_like(lucene.unescape_pattern(token)))
+            out.append(like_escape(lucene.unescape_pattern(token)))
     return "".join(out)
 
 

@@ -7,12 +7,12 @@ from typing import Any
 
 
 def validators() -> dict[str, Any]:
-    from ckanext.splpdepok.security import validators as v
+    from ckanext.splpdepok.security.logic import validators as v
 
     return v.all_validators()
 
 
 def blueprints() -> list[Any]:
-    from ckanext.splpdepok.security import hooks
+    from ckanext.splpdepok.security import views
 
-    return [hooks.blueprint]
+    return [views.blueprint]

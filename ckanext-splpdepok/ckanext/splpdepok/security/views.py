@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckanext.splpdepok.security import guard
+from ckanext.splpdepok.security.logic import guard
 from flask import Blueprint, Response, request
 from werkzeug.http import dump_options_header, parse_options_header
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan.types import Context
+from ckanext.splpdepok.common.context import site_context
 from ckanext.splpdepok.demo.data import (
     DemoData,
     dataset_differs,
@@ -25,15 +25,9 @@ from ckanext.splpdepok.demo.data import (
 Report = Callable[[str], None]
 
 
-def _context() -> Context:
-    """A fresh sysadmin context (actions mutate the dict they receive)."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
-
-
 def _show(action: str, data_dict: dict[str, Any]) -> dict[str, Any] | None:
     try:
-        return tk.get_action(action)(_context(), data_dict)
+        return tk.get_action(action)(site_context(), data_dict)
     except tk.ObjectNotFound:
         return None
 
@@ -54,18 +48,19 @@ def dataset_schema_fields() -> set[str]:
 def _upsert_group(kind: str, data: dict[str, Any]) -> str:
     existing = _show(f"{kind}_show", {"id": data["name"], "include_datasets": False})
     if existing is None:
-        tk.get_action(f"{kind}_create")(_context(), data)
+        tk.get_action(f"{kind}_create")(site_context(), data)
         return "created"
     if not group_differs(existing, data):
         return "unchanged"
-    tk.get_action(f"{kind}_patch")(_context(), {**data, "id": existing["id"], "state": "active"})
+    tk.get_action(f"{kind}_patch")(
+        site_context(), {**data, "id": existing["id"], "state": "active"})
     return "updated"
 
 
 def _upsert_dataset(data: dict[str, Any]) -> str:
     existing = _show("package_show", {"id": data["name"]})
     if existing is None:
-        tk.get_action("package_create")(_context(), data)
+        tk.get_action("package_create")(site_context(), data)
         return "created"
     if not dataset_differs(existing, data):
         return "unchanged"
@@ -75,7 +70,7 @@ def _upsert_dataset(data: dict[str, Any]) -> str:
         for r in data["resources"]
     ]
     tk.get_action("package_update")(
-        _context(), {**data, "id": existing["id"], "state": "active", "resources": resources}
+        site_context(), {**data, "id": existing["id"], "state": "active", "resources": resources}
     )
     return "updated"
 
@@ -85,7 +80,7 @@ def _upsert_user(spec: dict[str, Any]) -> str:
     if _show("user_show", {"id": spec["name"]}) is None:
         # A random password nobody sees: demo users sign in after a reset or `ckan user setpass`.
         tk.get_action("user_create")(
-            _context(),
+            site_context(),
             {
                 "name": spec["name"],
                 "fullname": spec["fullname"],
@@ -95,12 +90,13 @@ def _upsert_user(spec: dict[str, Any]) -> str:
         )
         status = "created"
     org = tk.get_action("organization_show")(
-        _context(), {"id": spec["organization"], "include_datasets": False, "include_users": True}
+        site_context(),
+        {"id": spec["organization"], "include_datasets": False, "include_users": True},
     )
     roles = {u["name"]: u["capacity"] for u in org.get("users", [])}
     if roles.get(spec["name"]) != spec["capacity"]:
         tk.get_action("organization_member_create")(
-            _context(),
+            site_context(),
             {"id": spec["organization"], "username": spec["name"], "role": spec["capacity"]},
         )
         if status == "unchanged":

@@ -1,0 +1,2 @@
+"""CKAN-facing code of the security capability: the request guard and the strict input
+validators."""
