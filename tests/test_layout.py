@@ -39,9 +39,6 @@ NOT_PURE_ALLOWED = {
     # chained package_show/package_search/dcat_datasets_list actions and the /skema-sdi
     # blueprint around the pure national_output.py (named by the README and tests/sync)
     "schemas/harvest_api.py",
-    # old address of security/logic/validators.py, re-exporting bad_text until the other
-    # capabilities switch their imports at the issue-11 merge; delete it then
-    "security/validators.py",
 }
 COMMON_PURE = ("clock.py", "text.py", "paging.py", "progress.py")
 
@@ -243,8 +240,8 @@ def test_the_purity_check_sees_indirect_imports() -> None:
     """The check itself: a CKAN-facing module is impure, a pure one that imports it is too."""
     assert _why_impure(f"{PKG_NAME}.common.clock") is None
     assert _why_impure(f"{PKG_NAME}.common.context")
-    assert _why_impure(f"{PKG_NAME}.security.validators") == (
-        f"{PKG_NAME}.security.logic.validators -> ckan.plugins.toolkit")
+    assert _why_impure(f"{PKG_NAME}.search.statement") == (
+        f"{PKG_NAME}.search.sql -> {PKG_NAME}.search.table -> sqlalchemy")
 
 
 # --- paths -------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ckanext.splpdepok.common.roles import is_walidata, user_obj
 from ckanext.splpdepok.lid.model import DRAFT, Lid, Plan
 from ckanext.splpdepok.lid.workflow import ADVANCE, MACHINE
 from ckanext.splpdepok.registration.model import Ippd, Registration, registrations_table
-from ckanext.splpdepok.security.validators import bad_text
+from ckanext.splpdepok.security.logic.validators import bad_text
 from ckanext.splpdepok.sop.steps import IPPD_ADMIN, LID_OPERATOR, REVIEWER, SPLP
 
 Result = dict[str, Any]

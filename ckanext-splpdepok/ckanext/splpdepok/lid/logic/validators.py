@@ -12,7 +12,7 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.splpdepok.lid.logic.auth import visible_package
 from ckanext.splpdepok.lid.model import STATUSES
 from ckanext.splpdepok.lid.splp.mapping import CLASSIFICATIONS, OUTPUT_FORMATS, clean_context
-from ckanext.splpdepok.security.validators import bad_text
+from ckanext.splpdepok.security.logic.validators import bad_text
 
 ATTRIBUTE_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "object",
                    "array")

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckanext.splpdepok.security.validators import bad_text
+from ckanext.splpdepok.security.logic.validators import bad_text
 from ckanext.splpdepok.sync.logic import credentials
 
 Invalid = tk.Invalid

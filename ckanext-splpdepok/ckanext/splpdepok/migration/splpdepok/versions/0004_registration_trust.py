@@ -28,7 +28,7 @@ def _walidata_name() -> str:
         from ckan.common import config
 
         return str(config.get("ckanext.splpdepok.walidata_organization") or "diskominfo")
-    except Exception:
+    except (ImportError, RuntimeError, AttributeError):  # alembic run without CKAN's config
         return "diskominfo"
 
 
