@@ -23,8 +23,11 @@ PKG_NAME = "ckanext.splpdepok"
 CAPABILITIES = ("registration", "lid", "sync", "notify", "sop", "importer")
 REQUIRED = (
     "capability.py", "logic/__init__.py", "logic/action.py", "logic/auth.py", "logic/schema.py",
-    "logic/validators.py", "views.py", "cli.py",
+    "logic/validators.py",
 )
+# Pages live in views.py and commands in cli.py, and a capability has the module exactly when its
+# capability.py contributes them (``blueprints()``, ``cli_commands()``): no empty files.
+WHERE_DEFINED = {"views.py": "blueprints", "cli.py": "cli_commands"}
 # Top-level names inside a capability folder that may talk to CKAN; everything else is pure.
 CKAN_FACING = {"capability.py", "cli.py", "views.py", "helpers.py", "jobs.py", "model.py",
                "model", "logic"}
@@ -164,8 +167,39 @@ def test_capability_has_the_standard_files(capability: str) -> None:
         missing.append("model.py or model/")
     assert not missing, (
         f"{capability}/ lacks {missing}: every capability has capability.py, logic/{{action, "
-        "auth, schema, validators}.py, model.py or model/, views.py and cli.py (README, Layout)"
+        "auth, schema, validators}.py, model.py or model/ (README, Layout)"
     )
+
+
+def _top_level_functions(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+@pytest.mark.parametrize("capability", CAPABILITIES)
+def test_views_and_cli_modules_exist_exactly_when_the_capability_adds_them(
+    capability: str,
+) -> None:
+    hooks = _top_level_functions(PKG / capability / "capability.py")
+    for module, hook in WHERE_DEFINED.items():
+        exists = (PKG / capability / module).is_file()
+        assert exists == (hook in hooks), (
+            f"{capability}/: {module} {'exists' if exists else 'is missing'} but capability.py "
+            f"{'does not define' if exists else 'defines'} {hook}() — pages go in views.py, "
+            "commands in cli.py, registered by capability.py"
+        )
+
+
+@pytest.mark.parametrize("capability", CAPABILITIES)
+def test_blueprints_only_in_views_and_commands_only_in_cli(capability: str) -> None:
+    misplaced = []
+    for path in _sources(PKG / capability):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "views.py" and re.search(r"\bBlueprint\(", text):
+            misplaced.append(f"{_rel(path)} makes a Blueprint (pages belong in views.py)")
+        if path.name != "cli.py" and re.search(r"@click\.(command|group)\b|\.command\(", text):
+            misplaced.append(f"{_rel(path)} defines click commands (they belong in cli.py)")
+    assert not misplaced, "\n".join(misplaced)
 
 
 @pytest.mark.parametrize("capability", CAPABILITIES)

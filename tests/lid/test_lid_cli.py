@@ -71,7 +71,7 @@ def test_cli_reports_missing_credentials_without_crashing(
 
 @pytest.mark.parametrize("command", [["sync", "schedule"], ["lid", "reap"]])
 def test_the_scheduler_reaps_dead_publication_runs(
-    cli: Any, lid_people: SimpleNamespace, command: list[str],
+    cli: Any, lid_people: SimpleNamespace, splp_portal: SplpDouble, command: list[str],
 ) -> None:
     """A killed ``splpdepok_lid`` worker leaves a ``running`` row; cron's scheduler (or
     ``lid reap``) marks it failed so the plan can be synchronised again."""
@@ -90,3 +90,4 @@ def test_the_scheduler_reaps_dead_publication_runs(
     model.Session.remove()
     run = present(model.Session.get(PublicationRun, run_id))
     assert run.status == "failed" and run.finished is not None
+    assert splp_portal.requests == []  # reaping never calls SPLP
