@@ -106,14 +106,20 @@ def new(kind: str) -> Any:
                      {"data": data, "errors": errors, "kind": kind, "registration": None})
 
 
+def _registration_or_404(id: str) -> dict[str, Any]:
+    """The registration as the signed-in user may see it; 404 otherwise (never 403: nobody
+    learns that someone else's registration exists)."""
+    try:
+        return tk.get_action("splpdepok_registration_show")(request_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return tk.abort(404, tk._("Registration not found"))
+
+
 @applicant.route("/<id>", endpoint="read")
 def applicant_read(id: str) -> Any:
     if not tk.current_user.is_authenticated:
         return _login_first()
-    try:
-        reg = tk.get_action("splpdepok_registration_show")(request_context(), {"id": id})
-    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
-        return tk.abort(404, tk._("Registration not found"))
+    reg = _registration_or_404(id)
     return tk.render("splpdepok/registration/read.html", {"registration": reg})
 
 
@@ -121,10 +127,7 @@ def applicant_read(id: str) -> Any:
 def edit(id: str) -> Any:
     if not tk.current_user.is_authenticated:
         return _login_first()
-    try:
-        reg = tk.get_action("splpdepok_registration_show")(request_context(), {"id": id})
-    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
-        return tk.abort(404, tk._("Registration not found"))
+    reg = _registration_or_404(id)
     if "update" not in reg["actions"]:
         return tk.abort(403, tk._("This registration can no longer be edited"))
     data, errors = dict(reg), {}

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import StopOnError
 
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
 _TRUE = ("true", "1", "yes", "on", "y", "t")
@@ -21,10 +22,10 @@ def bad_text(value: str) -> bool:
     return bool(_BAD_CHARS.search(value))
 
 
-def splpdepok_safe_text(max_length: int = 2000) -> Callable[[Any], Any]:
+def _text_check(max_length: int) -> Callable[[Any], Any]:
     """Text (a string, not a list or number) of at most ``max_length`` characters."""
 
-    def validator(value: Any) -> Any:
+    def check(value: Any) -> Any:
         if value is None or value is tk.missing:
             return value
         if not isinstance(value, str):
@@ -35,6 +36,25 @@ def splpdepok_safe_text(max_length: int = 2000) -> Callable[[Any], Any]:
             raise tk.Invalid(tk._("Must be at most %(max)s characters long")
                              % {"max": max_length})
         return value
+
+    return check
+
+
+def splpdepok_safe_text(max_length: int = 2000) -> Callable[..., Any]:
+    """Text (a string, not a list or number) of at most ``max_length`` characters.
+
+    On bad input it records the error and stops the field's chain (``StopOnError``): the
+    validators after it (CKAN's ``strip_value``, URL and name checks) may assume a string.
+    """
+    check = _text_check(max_length)
+
+    def validator(key: Any, data: dict[Any, Any], errors: dict[Any, list[str]],
+                  context: Any) -> None:
+        try:
+            data[key] = check(data.get(key))
+        except tk.Invalid as error:
+            errors[key].append(str(error.error))
+            raise StopOnError from None
 
     return validator
 
@@ -77,7 +97,7 @@ def splpdepok_bool(value: Any) -> Any:
 
 def splpdepok_text_list(max_items: int = 100, max_length: int = 200) -> Callable[[Any], Any]:
     """A list of short texts (ids, names)."""
-    item = splpdepok_safe_text(max_length)
+    item = _text_check(max_length)
 
     def validator(value: Any) -> Any:
         if value is None or value is tk.missing:
