@@ -12,11 +12,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.splpdepok.common.context import request_context
+from ckanext.splpdepok.common.download import CSV, attachment
 from ckanext.splpdepok.common.roles import user_obj
 from ckanext.splpdepok.lid.logic import auth
 from ckanext.splpdepok.lid.model import DRAFT, STATUSES, Lid, Plan, PublicationRun
 from ckanext.splpdepok.lid.splp.mapping import CLASSIFICATIONS, OUTPUT_FORMATS
-from flask import Blueprint, Response, send_file
+from flask import Blueprint, send_file
 
 blueprint = Blueprint("splpdepok_lid", __name__)
 FILTERS = ("q", "organization", "classification", "output_format", "status")
@@ -149,9 +150,7 @@ def report_csv() -> Any:
                              row["same_fields"], row["deployed"], row["gateway_url"],
                              row["status_code"], row["latency_ms"],
                              _cell(" | ".join(row["problems"]))])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=splpdepok-lid-connection-checks.csv",
-        "Cache-Control": "private, no-store"})
+    return attachment(out.getvalue(), "splpdepok-lid-connection-checks.csv", CSV)
 
 
 def _cell(value: Any) -> Any:

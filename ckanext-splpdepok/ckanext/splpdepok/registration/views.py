@@ -9,10 +9,11 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckanext.splpdepok.common import clock
 from ckanext.splpdepok.common.context import request_context
+from ckanext.splpdepok.common.download import attachment
 from ckanext.splpdepok.registration.logic import documents, export
 from ckanext.splpdepok.registration.model import KINDS, Document
 from ckanext.splpdepok.registration.workflow import REVIEW_TRANSITIONS, STATES
-from flask import Blueprint, Response, send_file
+from flask import Blueprint, send_file
 
 applicant = Blueprint("splpdepok_registration", __name__, url_prefix="/pendaftaran")
 admin = Blueprint("splpdepok_registration_admin", __name__, url_prefix="/ckan-admin/pendaftaran")
@@ -342,7 +343,4 @@ def download_export(fmt: str) -> Any:
         body, content_type = export.to_csv(rows).encode("utf-8-sig"), "text/csv; charset=utf-8"
     else:
         body, content_type = export.to_xlsx(rows), export.XLSX_MIME
-    return Response(body, content_type=content_type, headers={
-        "Content-Disposition": f'attachment; filename="pendaftaran-{stamp}.{fmt}"',
-        "Cache-Control": "private, no-store",
-    })
+    return attachment(body, f"pendaftaran-{stamp}.{fmt}", content_type)

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckanext.splpdepok.common.context import request_context
+from ckanext.splpdepok.common.download import CSV, JSON, attachment
 from ckanext.splpdepok.common.paging import MAX_LIMIT
 from ckanext.splpdepok.sync import crosswalk, jobs
 from ckanext.splpdepok.sync.logic import checks, report
@@ -179,16 +180,11 @@ def run_page(name: str, run_id: str) -> str:
                      {"run": _mark_stale(data), "target": item.dictize()})
 
 
-def _download(body: str, filename: str, mimetype: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "private, no-store"})
-
 
 def history_csv(name: str) -> Response:
     _guard()
     item = _target_or_404(name)
-    return _download(report.runs_csv(item), f"sinkronisasi-{item.name}.csv", "text/csv")
+    return attachment(report.runs_csv(item), f"sinkronisasi-{item.name}.csv", CSV)
 
 
 def run_csv(name: str, run_id: str) -> Response:
@@ -197,15 +193,15 @@ def run_csv(name: str, run_id: str) -> Response:
     found = SyncRun.get(run_id)
     if found is None or found.target_id != item.id:
         tk.abort(404, tk._("Sync run not found"))
-    return _download(report.items_csv(found), f"sinkronisasi-run-{run_id[:8]}.csv", "text/csv")
+    return attachment(report.items_csv(found), f"sinkronisasi-run-{run_id[:8]}.csv", CSV)
 
 
 def export_json(name: str) -> Response:
     _guard()
     item = _target_or_404(name)
     records = tk.get_action("splpdepok_sync_export")(request_context(), {"id": item.id})
-    return _download(json.dumps(records, ensure_ascii=False, indent=1),
-                     f"jabar-{item.name}.json", "application/json")
+    return attachment(json.dumps(records, ensure_ascii=False, indent=1),
+                     f"jabar-{item.name}.json", JSON)
 
 
 def catalog(name: str) -> str:
@@ -226,7 +222,7 @@ def catalog_csv(name: str) -> Response:
     if row is None:
         tk.abort(404, tk._("No catalog report yet: run the check first"))
     kind = "selisih-nasional" if item.type == "harvest" else "katalog-jabar"
-    return _download(report.catalog_csv(item, row), f"{kind}-{item.name}.csv", "text/csv")
+    return attachment(report.catalog_csv(item, row), f"{kind}-{item.name}.csv", CSV)
 
 
 blueprint.add_url_rule("/", view_func=index, endpoint="index", strict_slashes=False)
