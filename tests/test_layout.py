@@ -43,7 +43,7 @@ NOT_PURE_ALLOWED = {
     # blueprint around the pure national_output.py (named by the README and tests/sync)
     "schemas/harvest_api.py",
 }
-COMMON_PURE = ("clock.py", "text.py", "paging.py", "progress.py")
+COMMON_PURE = ("clock.py", "ids.py", "text.py", "paging.py", "progress.py")
 
 # search/ is the separate ``splpdepok_search`` plugin (PostgreSQL instead of Solr), with its own
 # structure: every module is listed with its role, and the pure ones are checked.

@@ -13,8 +13,9 @@ import pytest
 from ckan import model
 from ckan.tests import factories
 from ckanext.splpdepok.common.clock import now
+from ckanext.splpdepok.common.ids import new_id
 from ckanext.splpdepok.lid.logic import adapter
-from ckanext.splpdepok.lid.model import Check, Plan, PublicationRun, make_id
+from ckanext.splpdepok.lid.model import Check, Plan, PublicationRun
 
 from tests.lid.conftest import call, lid_fields, operator_dataset, present, run_lid_jobs
 from tests.lid.test_lid_connection import _entries, _plan_to_step_14
@@ -60,13 +61,13 @@ def test_report_filters_by_the_callers_ippds_before_paging(
     """More (and newer) checks of another IPPD than a page holds: the IPPD admin still gets
     their own."""
     stamp = now()
-    other = Plan(id=make_id(), ippd_domain="bogor.go.id", splp_base_url="https://splp.example",
+    other = Plan(id=new_id(), ippd_domain="bogor.go.id", splp_base_url="https://splp.example",
                  tenant_domain="bogor.go.id", lid_ids=[], status="synced", version=1,
                  creator_user_id=lid_people.sysadmin["id"], created=stamp, modified=stamp)
     model.Session.add(other)
     model.Session.flush()
     for minutes in range(1, 4):
-        model.Session.add(Check(id=make_id(), plan_id=other.id, connected=False,
+        model.Session.add(Check(id=new_id(), plan_id=other.id, connected=False,
                                 triggered_by="", created=stamp + dt.timedelta(minutes=minutes)))
     model.repo.commit()
     mine = call("lid_check_report", lid_people.admin, limit=2)

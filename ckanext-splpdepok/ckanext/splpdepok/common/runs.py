@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -30,6 +29,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
 from ckanext.splpdepok.common.clock import aware, now
+from ckanext.splpdepok.common.ids import new_id
 from sqlalchemy import event, exc, orm
 from sqlalchemy.engine import CursorResult
 
@@ -94,7 +94,7 @@ class RunKind:
             if not context.get("defer_commit"):  # the caller's batch is the caller's to end
                 model.Session.rollback()
             raise AlreadyRunning(owner_id)
-        run_id = _new_id()
+        run_id = new_id()
         model.Session.execute(self.table.insert().values(
             id=run_id, status=QUEUED, created=now(), **{self.owner: owner_id}, **values))
         if not context.get("defer_commit"):
@@ -218,6 +218,3 @@ def _run_after_commit(session: orm.Session) -> None:
 def _drop_after_commit(session: orm.Session, _previous: Any) -> None:
     session.info.pop(_AFTER_COMMIT, None)
 
-
-def _new_id() -> str:
-    return str(uuid.uuid4())

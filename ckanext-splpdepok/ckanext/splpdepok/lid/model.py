@@ -8,7 +8,6 @@ its SOP events live in the shared ``splpdepok_sop_events`` table (subject ``lid_
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -28,9 +27,6 @@ CHECKABLE = (SYNCED, CONNECTED, CHECK_FAILED)
 SPLP_FIELDS = ("name", "description", "endpoint_url", "attributes", "output_format",
                "classification", "context", "version")
 
-
-def make_id() -> str:
-    return str(uuid.uuid4())
 
 
 def _text(name: str, **kwargs: Any) -> sa.Column[Any]:

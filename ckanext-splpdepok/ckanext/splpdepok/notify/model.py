@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import TYPE_CHECKING, Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckanext.splpdepok.common import clock
+from ckanext.splpdepok.common.ids import new_id
 
 if TYPE_CHECKING:
     from ckanext.splpdepok.notify.logic.mail import Message
@@ -53,7 +53,7 @@ class Notice(tk.BaseModel):  # type: ignore[misc, valid-type]
 
 def add(user_id: str, subject: str, body: str, link: str = "") -> Notice:
     """Adds a notice in the caller's transaction."""
-    notice = Notice(id=str(uuid.uuid4()), user_id=user_id, subject=subject, body=body,
+    notice = Notice(id=new_id(), user_id=user_id, subject=subject, body=body,
                     link=link, created=clock.now())
     model.Session.add(notice)
     return notice

@@ -7,13 +7,13 @@ event, compared with the step's standard.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckanext.splpdepok.common import clock
+from ckanext.splpdepok.common.ids import new_id
 from ckanext.splpdepok.sop.logic import standards
 from ckanext.splpdepok.sop.machine import Transition
 from sqlalchemy.dialects.postgresql import JSONB
@@ -112,7 +112,7 @@ def record(subject_type: str, subject_id: str, transition: Transition, *,
     if measured and clock_start is not None:
         elapsed = standards.calendar().working_minutes(clock_start.created, now)
     event = SopEvent(
-        id=str(uuid.uuid4()),
+        id=new_id(),
         subject_type=subject_type,
         subject_id=subject_id,
         seq=(history[-1].seq + 1) if history else 1,

@@ -6,7 +6,6 @@ or setting that holds them.
 """
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -14,19 +13,15 @@ import sqlalchemy as sa
 from ckan import model
 from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.common.dictize import dictize as dictize_row
+from ckanext.splpdepok.common.ids import new_id
 from sqlalchemy.dialects.postgresql import JSONB
-
-
-def make_id() -> str:
-    return str(uuid.uuid4())
-
 
 _ts = sa.DateTime(timezone=True)
 
 target_table = sa.Table(
     "splpdepok_sync_target",
     tk.BaseModel.metadata,
-    sa.Column("id", sa.UnicodeText, primary_key=True, default=make_id),
+    sa.Column("id", sa.UnicodeText, primary_key=True, default=new_id),
     sa.Column("name", sa.UnicodeText, nullable=False, unique=True),
     sa.Column("title", sa.UnicodeText, nullable=False, server_default=""),
     sa.Column("type", sa.UnicodeText, nullable=False),
@@ -55,7 +50,7 @@ target_table = sa.Table(
 ledger_table = sa.Table(
     "splpdepok_sync_ledger",
     tk.BaseModel.metadata,
-    sa.Column("id", sa.UnicodeText, primary_key=True, default=make_id),
+    sa.Column("id", sa.UnicodeText, primary_key=True, default=new_id),
     sa.Column("target_id", sa.UnicodeText, sa.ForeignKey("splpdepok_sync_target.id",
               ondelete="CASCADE"), nullable=False),
     sa.Column("package_id", sa.UnicodeText, nullable=False),
@@ -77,7 +72,7 @@ ledger_table = sa.Table(
 run_table = sa.Table(
     "splpdepok_sync_run",
     tk.BaseModel.metadata,
-    sa.Column("id", sa.UnicodeText, primary_key=True, default=make_id),
+    sa.Column("id", sa.UnicodeText, primary_key=True, default=new_id),
     sa.Column("target_id", sa.UnicodeText, sa.ForeignKey("splpdepok_sync_target.id",
               ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("status", sa.UnicodeText, nullable=False, server_default="queued"),
@@ -99,7 +94,7 @@ run_table = sa.Table(
 run_item_table = sa.Table(
     "splpdepok_sync_run_item",
     tk.BaseModel.metadata,
-    sa.Column("id", sa.UnicodeText, primary_key=True, default=make_id),
+    sa.Column("id", sa.UnicodeText, primary_key=True, default=new_id),
     sa.Column("run_id", sa.UnicodeText, sa.ForeignKey("splpdepok_sync_run.id",
               ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("package_id", sa.UnicodeText, nullable=False),
@@ -115,7 +110,7 @@ run_item_table = sa.Table(
 check_table = sa.Table(
     "splpdepok_sync_check",
     tk.BaseModel.metadata,
-    sa.Column("id", sa.UnicodeText, primary_key=True, default=make_id),
+    sa.Column("id", sa.UnicodeText, primary_key=True, default=new_id),
     sa.Column("target_id", sa.UnicodeText, sa.ForeignKey("splpdepok_sync_target.id",
               ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("ok", sa.Boolean, nullable=False),

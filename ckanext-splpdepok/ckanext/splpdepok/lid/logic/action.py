@@ -14,11 +14,12 @@ from ckanext.splpdepok import config
 from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.common.context import actor, commit_unless_deferred
 from ckanext.splpdepok.common.errors import Conflict
+from ckanext.splpdepok.common.ids import new_id
 from ckanext.splpdepok.common.roles import user_obj
 from ckanext.splpdepok.common.runs import AlreadyRunning
 from ckanext.splpdepok.lid import jobs
 from ckanext.splpdepok.lid.logic import auth, checking, entries, plans, publication, schema
-from ckanext.splpdepok.lid.model import DRAFT, READY, SPLP_FIELDS, SYNCABLE, Lid, Plan, make_id
+from ckanext.splpdepok.lid.model import DRAFT, READY, SPLP_FIELDS, SYNCABLE, Lid, Plan
 from ckanext.splpdepok.lid.model import checks_for as _checks_for
 from ckanext.splpdepok.lid.workflow import ADVANCE, MACHINE, SYNC_FROM
 from ckanext.splpdepok.registration.model import Ippd
@@ -46,7 +47,7 @@ def lid_create(context: Context, data_dict: dict[str, Any]) -> Result:
     user, data = actor(context), data_dict
     domain, org_id = entries.domain_for(user, data.get("ippd_domain"))
     stamp = now()
-    lid = Lid(id=make_id(), ippd_domain=domain, tenant_domain=entries.tenant_of(domain),
+    lid = Lid(id=new_id(), ippd_domain=domain, tenant_domain=entries.tenant_of(domain),
               organization_id=org_id, owner_user_id=user.id, status=DRAFT, created=stamp,
               modified=stamp, description=data.get("description") or "",
               attributes=data.get("attributes") or [],
@@ -194,7 +195,7 @@ def plan_create(context: Context, data_dict: dict[str, Any]) -> Result:
     tenant = plans.tenant(data_dict.get("tenant_domain") or ippd.tenant_domain
                           or config.splp_tenant_domain() or domain)
     stamp = now()
-    plan = Plan(id=make_id(), ippd_domain=domain, splp_base_url=base_url, tenant_domain=tenant,
+    plan = Plan(id=new_id(), ippd_domain=domain, splp_base_url=base_url, tenant_domain=tenant,
                 lid_ids=plans.lid_ids(data_dict.get("lid_ids"), domain), status="draft",
                 version=1, creator_user_id=user.id, created=stamp, modified=stamp)
     model.Session.add(plan)

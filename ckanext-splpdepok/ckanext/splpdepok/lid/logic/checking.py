@@ -19,6 +19,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.common.errors import Conflict
+from ckanext.splpdepok.common.ids import new_id
 from ckanext.splpdepok.lid.logic import adapter, messages, plans
 from ckanext.splpdepok.lid.logic.publication import splp_entry
 from ckanext.splpdepok.lid.model import (
@@ -30,7 +31,6 @@ from ckanext.splpdepok.lid.model import (
     Lid,
     Plan,
     lid_table,
-    make_id,
 )
 from ckanext.splpdepok.lid.splp import ConnectionReport, SplpError, check_connection
 from ckanext.splpdepok.lid.workflow import MACHINE
@@ -120,7 +120,7 @@ def _store(check: Check, seen: tuple[str, str, dt.datetime], lid: Lid | None,
     lid_id, name, modified = seen
     gateway = report.gateway
     result = CheckResult(
-        id=make_id(), check_id=check.id, lid_id=lid_id, lid_name=name,
+        id=new_id(), check_id=check.id, lid_id=lid_id, lid_name=name,
         api_id=report.api_id, connected=report.connected, lifecycle=report.lifecycle,
         same_fields=report.same_fields, deployed=report.deployed,
         gateway_url=gateway.url if gateway else None,
@@ -135,7 +135,7 @@ def _store(check: Check, seen: tuple[str, str, dt.datetime], lid: Lid | None,
 def _record(seen: Seen, reports: list[ConnectionReport], user: model.User | None
             ) -> tuple[dict[str, Any], list[Message]]:
     plan, lids = _locked(seen)
-    check = Check(id=make_id(), plan_id=plan.id, connected=False,
+    check = Check(id=new_id(), plan_id=plan.id, connected=False,
                   triggered_by=user.name if user else "", created=now())
     model.Session.add(check)
     model.Session.flush()

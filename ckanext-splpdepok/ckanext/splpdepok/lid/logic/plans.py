@@ -15,7 +15,8 @@ from ckan import model
 from ckan.types import ContextValidator
 from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.common.errors import Conflict
-from ckanext.splpdepok.lid.model import Lid, Plan, PublicationRun, checks_for, make_id
+from ckanext.splpdepok.common.ids import new_id
+from ckanext.splpdepok.lid.model import Lid, Plan, PublicationRun, checks_for
 from ckanext.splpdepok.lid.workflow import MACHINE, SUBJECT
 from ckanext.splpdepok.registration.logic import documents
 from ckanext.splpdepok.sop import model as events
@@ -111,7 +112,7 @@ def store_guide(plan: Plan, upload: Any) -> dict[str, Any]:
             "Upload the technical guide received from SPLP (PDF, DOCX or ODT)")]})
     folder = os.path.join(tk.config["ckan.storage_path"], "splpdepok", "lid", "plans", plan.id)
     os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, make_id())
+    path = os.path.join(folder, new_id())
     with open(path, "wb") as handle:
         handle.write(checked.content)
     plan.guide_filename, plan.guide_mimetype = checked.filename, checked.mimetype

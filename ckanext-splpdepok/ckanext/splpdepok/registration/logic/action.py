@@ -8,7 +8,6 @@ and gets a conflict (HTTP 409), so nothing is done twice. Mails go out after the
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
@@ -18,6 +17,7 @@ from ckan.types import Context, ErrorDict
 from ckanext.splpdepok.common import clock
 from ckanext.splpdepok.common.context import actor, commit_unless_deferred
 from ckanext.splpdepok.common.errors import Conflict
+from ckanext.splpdepok.common.ids import new_id
 from ckanext.splpdepok.notify.logic.mail import Message, send
 from ckanext.splpdepok.notify.model import add_notice
 from ckanext.splpdepok.registration.logic import documents, messages, provision, queries, schema
@@ -91,7 +91,7 @@ def registration_create(context: Context, data_dict: dict[str, Any]) -> dict[str
     if errors:
         raise tk.ValidationError(cast(ErrorDict, errors))
     now = clock.now()
-    reg = Registration(id=str(uuid.uuid4()), kind=kind, status="draft", version=1,
+    reg = Registration(id=new_id(), kind=kind, status="draft", version=1,
                        creator_user_id=user.id, created=now, modified=now,
                        requested_organization_id=org_id, new_organization_title=new_org,
                        **{f: data_dict.get(f) or "" for f in FIELDS})

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -17,6 +16,7 @@ import magic
 from ckan import model
 from ckanext.splpdepok import config
 from ckanext.splpdepok.common import clock
+from ckanext.splpdepok.common.ids import new_id
 from ckanext.splpdepok.registration.model import Document
 
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -85,7 +85,7 @@ def path_of(document: Document) -> str:
 def store(registration_id: str, upload: CheckedUpload, user_id: str) -> Document:
     """Writes the file and adds its metadata row to the caller's transaction."""
     doc = Document(
-        id=str(uuid.uuid4()),
+        id=new_id(),
         registration_id=registration_id,
         kind=upload.kind,
         filename=upload.filename,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -28,6 +27,7 @@ from ckan.lib.munge import munge_title_to_name
 from ckan.logic.schema import create_user_for_user_invite_schema
 from ckanext.splpdepok.common import clock
 from ckanext.splpdepok.common.context import site_context
+from ckanext.splpdepok.common.ids import new_id
 from ckanext.splpdepok.common.roles import walidata_org
 from ckanext.splpdepok.registration.model import Ippd, Registration
 
@@ -232,7 +232,7 @@ def provision(reg: Registration, chosen: Plan) -> Outcome:
     role = _grant(org, user, chosen)
     ippd = Ippd.by_domain(reg.ippd_domain, for_update=True)
     if reg.kind == "ippd" and ippd is None:
-        ippd = Ippd(id=str(uuid.uuid4()), domain=reg.ippd_domain, name=reg.ippd_name,
+        ippd = Ippd(id=new_id(), domain=reg.ippd_domain, name=reg.ippd_name,
                     organization_id=org.id, registration_id=reg.id, created=now, modified=now)
         model.Session.add(ippd)
     elif reg.kind == "ippd_admin" and ippd is not None:
