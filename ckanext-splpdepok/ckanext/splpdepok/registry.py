@@ -53,6 +53,9 @@ def validators() -> dict[str, Callable[..., Any]]:
 def helpers() -> dict[str, Callable[..., Any]]:
     collected = _collect_dict("helpers")
     collected["splpdepok_admin_tabs"] = admin_tabs
+    from ckanext.splpdepok.common import helpers as common_helpers
+
+    collected.update(common_helpers.all_helpers())
     return collected
 
 
