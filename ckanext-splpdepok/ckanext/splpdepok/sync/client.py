@@ -6,6 +6,7 @@ message tells the walidata what to do.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -15,6 +16,7 @@ from typing import Any, TypeVar, cast
 
 import ckanapi
 import requests
+from ckanext.splpdepok.sync import messages
 from tenacity import (
     Retrying,
     retry_if_exception_type,
@@ -25,6 +27,7 @@ from tenacity import (
 MARKER = "splpdepok_source_id"
 USER_AGENT = "ckanext-splpdepok-sync/1.0"
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class SyncError(Exception):
@@ -82,6 +85,13 @@ class RateLimiter:
             time.sleep(slot - now)
 
 
+def _network(exc: BaseException, url: str) -> TransientError:
+    """A connection failure as a retryable error whose message is a plain sentence; the
+    library's own text (errno and all) goes to the log only."""
+    log.info("request to %s failed: %s: %s", messages.host_of(url), type(exc).__name__, exc)
+    return TransientError(messages.network_error(exc, messages.host_of(url)))
+
+
 class _RemoteCKAN(ckanapi.RemoteCKAN):
     """ckanapi's client, raising ``TransientError`` where a retry may succeed."""
 
@@ -90,9 +100,9 @@ class _RemoteCKAN(ckanapi.RemoteCKAN):
         try:
             status, text = super()._request_fn(url, data, headers, files, requests_kwargs)
         except _NETWORK_ERRORS as exc:
-            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+            raise _network(exc, url) from exc
         if status in TRANSIENT_STATUS:
-            raise TransientError(f"HTTP {status}", status)
+            raise TransientError(messages.http_error(status, messages.host_of(url)), status)
         return status, text
 
     def _request_fn_get(self, url: str, data_dict: Any, headers: Any,
@@ -100,9 +110,9 @@ class _RemoteCKAN(ckanapi.RemoteCKAN):
         try:
             status, text = super()._request_fn_get(url, data_dict, headers, requests_kwargs)
         except _NETWORK_ERRORS as exc:
-            raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+            raise _network(exc, url) from exc
         if status in TRANSIENT_STATUS:
-            raise TransientError(f"HTTP {status}", status)
+            raise TransientError(messages.http_error(status, messages.host_of(url)), status)
         return status, text
 
 
@@ -148,13 +158,10 @@ class CkanClient:
         try:
             return self.retry.retrying()(once)
         except TransientError as exc:
-            raise SyncError(
-                f"The target did not answer {action} after {self.retry.attempts} attempts "
-                f"({exc}); the next run retries it.") from exc
+            raise SyncError(messages.RETRY_CKAN % {
+                "action": action, "attempts": self.retry.attempts, "reason": exc}) from exc
         except ckanapi.NotAuthorized as exc:
-            raise SyncError(
-                f"The target refused {action}: the credential has no permission (check the "
-                "token's user is an editor of the mapped organization).") from exc
+            raise SyncError(messages.REFUSED_CKAN % {"action": action}) from exc
 
     # -- dataset operations ---------------------------------------------------------------
 
@@ -263,19 +270,20 @@ class JabarClient:
                 resp = self.session.request(method, f"{self.url}/{name}", json=body,
                                             timeout=self.timeout)
             except _NETWORK_ERRORS as exc:
-                raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+                raise _network(exc, self.url) from exc
             if resp.status_code in TRANSIENT_STATUS:
-                raise TransientError(f"HTTP {resp.status_code}", resp.status_code)
+                raise TransientError(messages.http_error(resp.status_code,
+                                                         messages.host_of(self.url)),
+                                     resp.status_code)
             return resp
 
         try:
             resp = self.retry.retrying()(once)
         except TransientError as exc:
-            raise SyncError(f"The Jabar endpoint did not answer after {self.retry.attempts} "
-                            f"attempts ({exc}); the next run retries it.") from exc
+            raise SyncError(messages.RETRY_JABAR % {
+                "attempts": self.retry.attempts, "reason": exc}) from exc
         if resp.status_code in (401, 403):
-            raise SyncError("The Jabar endpoint refused the credential (HTTP "
-                            f"{resp.status_code}); check the token named on the target.")
+            raise SyncError(messages.JABAR_CREDENTIAL % {"status": resp.status_code})
         if method == "DELETE" and resp.status_code == 404:
             return resp
         if resp.status_code >= 400:

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import requests
+from ckanext.splpdepok.sync import messages
 from ckanext.splpdepok.sync.remote_read import USER_AGENT, ReadError, read_json
 
 LIST_PATH = "/api-backend/dataset/list"
@@ -84,7 +85,7 @@ def read_catalog(base: str, regional_id: int, *, page_size: int = 100, max_pages
             resp = requests.get(url, timeout=timeout, stream=True, allow_redirects=False,
                                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
         except requests.RequestException as exc:
-            raise ReadError(f"GET {LIST_PATH} failed ({type(exc).__name__})") from exc
+            raise ReadError(messages.network_error(exc, messages.host_of(base))) from exc
         with resp:
             if resp.status_code != 200:
                 raise ReadError(f"GET {LIST_PATH} -> HTTP {resp.status_code}")

@@ -4,6 +4,7 @@ Each probe returns ``{"check", "ok", "detail", "ms"}`` rows, so a report says wh
 """
 from __future__ import annotations
 
+import logging
 import socket
 import ssl
 import time
@@ -11,8 +12,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import requests
+from ckanext.splpdepok.sync import messages
 
 Row = dict[str, Any]
+log = logging.getLogger(__name__)
 
 
 def _row(check: str, ok: bool, detail: str, started: float) -> Row:
@@ -26,7 +29,7 @@ def probe_network(url: str, timeout: float = 10.0) -> list[Row]:
     host = parsed.hostname or ""
     if parsed.scheme not in ("http", "https") or not host:
         return [{"check": "dns", "ok": False, "ms": 0.0,
-                 "detail": f"'{url}' is not an http(s) address."}]
+                 "detail": messages.NOT_HTTP % {"url": url}}]
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     rows: list[Row] = []
     started = time.perf_counter()
@@ -35,15 +38,17 @@ def probe_network(url: str, timeout: float = 10.0) -> list[Row]:
         address = infos[0][4][0]
         rows.append(_row("dns", True, f"{host} -> {address}", started))
     except OSError as exc:
-        rows.append(_row("dns", False, f"{host} does not resolve ({exc}).", started))
+        log.info("DNS lookup of %s failed: %s", host, exc)
+        rows.append(_row("dns", False, messages.NET_DNS % {"host": host}, started))
         return rows
     started = time.perf_counter()
     try:
         sock = socket.create_connection((address, port), timeout=timeout)
-        rows.append(_row("tcp", True, f"{address}:{port} accepts connections", started))
-    except OSError as exc:
-        rows.append(_row("tcp", False, f"{address}:{port} refused or timed out ({exc}).",
+        rows.append(_row("tcp", True, messages.TCP_OK % {"address": f"{address}:{port}"},
                          started))
+    except OSError as exc:
+        log.info("TCP connect to %s:%s failed: %s", address, port, exc)
+        rows.append(_row("tcp", False, messages.network_error(exc, f"{host}:{port}"), started))
         return rows
     with sock:
         if parsed.scheme == "https":
@@ -52,13 +57,14 @@ def probe_network(url: str, timeout: float = 10.0) -> list[Row]:
                 context = ssl.create_default_context()
                 with context.wrap_socket(sock, server_hostname=host) as tls:
                     cert = tls.getpeercert() or {}
-                    rows.append(_row("tls", True, f"{tls.version()}, certificate valid until "
-                                     f"{cert.get('notAfter', '?')}", started))
+                    rows.append(_row("tls", True, messages.TLS_OK % {
+                        "version": tls.version(), "until": cert.get("notAfter", "?")}, started))
             except (ssl.SSLError, OSError) as exc:
-                rows.append(_row("tls", False, f"TLS handshake failed ({exc}).", started))
+                log.info("TLS handshake with %s failed: %s", host, exc)
+                rows.append(_row("tls", False, messages.NET_TLS % {"host": host}, started))
         else:
             rows.append({"check": "tls", "ok": True, "ms": 0.0,
-                         "detail": "plain HTTP (no TLS): acceptable on a private network only."})
+                         "detail": messages.PLAIN_HTTP})
     return rows
 
 
@@ -69,7 +75,9 @@ def probe_http(url: str, *, headers: dict[str, str] | None = None,
     try:
         resp = requests.get(url, headers=headers or {}, timeout=timeout, allow_redirects=False)
     except requests.RequestException as exc:
-        return _row("http", False, f"GET {url} failed ({type(exc).__name__}).", started), None
+        log.info("GET %s failed: %s: %s", url, type(exc).__name__, exc)
+        return _row("http", False, messages.network_error(exc, messages.host_of(url)),
+                    started), None
     ok = resp.status_code < 400
     detail = f"GET {urlparse(url).path or '/'} -> HTTP {resp.status_code}"
     return _row("http", ok, detail, started), resp
@@ -94,8 +102,7 @@ def ckan_status(base: str, token: str | None,
         return rows, version
     started = time.perf_counter()
     if not token:
-        rows.append(_row("credentials", False, "No credential configured: pushes need an API "
-                         "token of a user who can edit the mapped organizations.", started))
+        rows.append(_row("credentials", False, messages.NO_CREDENTIAL, started))
         return rows, version
     try:
         answer = requests.post(f"{base}/api/3/action/organization_list_for_user",
@@ -106,10 +113,9 @@ def ckan_status(base: str, token: str | None,
     except (requests.RequestException, ValueError):
         orgs = None
     if not orgs:
-        rows.append(_row("credentials", False, "The token was refused or its user may not "
-                         "create datasets in any organization.", started))
+        rows.append(_row("credentials", False, messages.TOKEN_REFUSED, started))
     else:
-        rows.append(_row("credentials", True, f"The token may create datasets in {len(orgs)} "
-                         "organization(s).", started))
+        rows.append(_row("credentials", True, messages.TOKEN_OK % {"count": len(orgs)},
+                         started))
         rows[-1]["organizations"] = orgs
     return rows, version

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+from ckanext.splpdepok.sync import messages
 
 USER_AGENT = "ckanext-splpdepok-check/1.0"
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -92,8 +93,8 @@ class NationalCatalog:
         try:
             code, body = (self._proxy if self.api == "proxy" else self._ckan)(endpoint)
         except requests.RequestException as exc:
-            return RemoteDataset(dataset_id, False, error=f"request failed "
-                                                          f"({type(exc).__name__})")
+            return RemoteDataset(dataset_id, False,
+                                 error=messages.network_error(exc, messages.host_of(self.base)))
         except ReadError as exc:
             return RemoteDataset(dataset_id, False, error=str(exc))
         if code in (403, 404):  # not there, or not visible to the public

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.splpdepok import config
-from ckanext.splpdepok.sync import probe, readiness
+from ckanext.splpdepok.sync import messages, probe, readiness
 from ckanext.splpdepok.sync.client import CkanClient, RetryPolicy, SyncError
 from ckanext.splpdepok.sync.logic import catalog_checks, credentials
 from ckanext.splpdepok.sync.logic.source import iter_selected, selection_query
@@ -23,7 +23,7 @@ def _ckan_rows(target: SyncTarget, token: str | None, timeout: float) -> tuple[l
     started = time.perf_counter()
     if not wanted:
         rows.append({"check": "organizations", "ok": False, "ms": 0.0,
-                     "detail": "No organization mapping: add local -> remote organizations."})
+                     "detail": messages.NO_ORG_MAP})
         return rows, version
     client = CkanClient(target.url, token, timeout=timeout, retry=RetryPolicy(attempts=1))
     try:
