@@ -274,3 +274,10 @@ def test_english_when_chosen(page: Page, demo_portal: LiveServer) -> None:  # no
     assert "Informasi Tambahan" not in text
     page.goto(base + "/en/user/login")
     assert "Remember me" in visible_text(page)
+
+
+def test_formatting_modules_are_pure() -> None:
+    from tests.test_layout import _why_impure
+
+    for module in ("ckanext.splpdepok.common.timefmt", "ckanext.splpdepok.sync.messages"):
+        assert _why_impure(module) is None, module
