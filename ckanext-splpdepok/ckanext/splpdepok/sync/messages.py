@@ -47,11 +47,16 @@ TOKEN_REFUSED = ("The token was refused or its user may not create datasets in a
                  "organization.")
 TOKEN_OK = "The token may create datasets in %(count)s organization(s)."
 NO_ORG_MAP = "No organization mapping: add local -> remote organizations."
+UNEXPECTED = "Unexpected error (%(kind)s); the details are in the server log."
+WITHDRAW_LIMIT = ("This run would withdraw %(count)s of %(live)s datasets (%(share)s), above the "
+                  "limit of %(limit)s. Check the selection, then confirm the withdrawal to "
+                  "continue.")
 
 TEMPLATES: tuple[str, ...] = (
     NET_DNS, NET_REFUSED, NET_TIMEOUT, NET_TLS, NET_OTHER, HTTP_AUTH, HTTP_NOT_FOUND,
     HTTP_CLIENT, HTTP_SERVER, RETRY_CKAN, REFUSED_CKAN, RETRY_JABAR, JABAR_CREDENTIAL,
     NOT_HTTP, TCP_OK, PLAIN_HTTP, TLS_OK, NO_CREDENTIAL, TOKEN_REFUSED, TOKEN_OK, NO_ORG_MAP,
+    WITHDRAW_LIMIT, UNEXPECTED,
 )
 
 _DNS_HINTS = ("name or service not known", "nodename nor servname", "temporary failure in name "

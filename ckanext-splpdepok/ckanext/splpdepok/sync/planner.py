@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from ckanext.splpdepok.sync import messages
+
 NAME_MAX = 100
 # Ledger statuses.
 SYNCED, PENDING, FAILED, CONFLICT, WITHDRAWN, BLOCKED = (
@@ -170,9 +172,7 @@ def plan(
     withdrawals = result.count(WITHDRAW)
     if withdrawals and not confirmed and result.withdraw_share > max_withdraw_share:
         result.needs_confirmation = True
-        result.message = (
-            f"This run would withdraw {withdrawals} of {result.live} datasets "
-            f"({result.withdraw_share:.0%}), above the limit of {max_withdraw_share:.0%}. "
-            "Check the selection, then confirm the withdrawal to continue."
-        )
+        result.message = messages.WITHDRAW_LIMIT % {
+            "count": withdrawals, "live": result.live, "share": f"{result.withdraw_share:.0%}",
+            "limit": f"{max_withdraw_share:.0%}"}
     return result

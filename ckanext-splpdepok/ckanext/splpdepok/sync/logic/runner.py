@@ -16,7 +16,7 @@ from ckan import model
 from ckanext.splpdepok import config
 from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.common.runs import QUEUED
-from ckanext.splpdepok.sync import crosswalk, planner
+from ckanext.splpdepok.sync import crosswalk, messages, planner
 from ckanext.splpdepok.sync.client import (
     CkanClient,
     JabarClient,
@@ -270,7 +270,7 @@ class Runner:
                     self._fail(step, str(exc), planner.FAILED)
                 except Exception as exc:
                     log.exception("sync of %s failed", step.package_name)
-                    self._fail(step, f"Unexpected error ({type(exc).__name__}): {exc}",
+                    self._fail(step, messages.UNEXPECTED % {"kind": type(exc).__name__},
                                planner.FAILED)
                 done += 1
                 self.run.done, self.run.heartbeat = done, now()
