@@ -53,6 +53,23 @@ def locked(plan_id: str, name: str) -> tuple[Plan, Transition]:
     return plan, transition
 
 
+def already_done(plan: Plan, name: str) -> bool:
+    """Whether ``name`` is the plan's latest step done by a person and the plan is still where
+    it left it: a second click on the same button records nothing (idempotent on state)."""
+    automatic = {t.name for t in MACHINE.transitions if t.automatic}
+    done = [e for e in events.for_subject(SUBJECT, plan.id) if e.transition not in automatic]
+    return bool(done) and done[-1].transition == name and done[-1].to_state == plan.status
+
+
+def locked_or_done(plan_id: str, name: str) -> tuple[Plan, Transition | None]:
+    """As ``locked``; ``None`` for the transition when the same step was just done (the
+    concurrent or repeated request waits for the row lock, then sees it done)."""
+    plan = Plan.get(plan_id, for_update=True)
+    if plan is not None and already_done(plan, name):
+        return plan, None
+    return locked(plan_id, name)
+
+
 def touch(plan: Plan) -> None:
     """A new version of the plan (pages and re-checks compare versions)."""
     plan.version += 1
