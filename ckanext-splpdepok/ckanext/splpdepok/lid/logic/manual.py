@@ -27,6 +27,7 @@ from ckanext.splpdepok.lid.model import (
     Lid,
     Plan,
     lid_table,
+    plan_table,
 )
 from ckanext.splpdepok.lid.workflow import CHECK_MANUAL, MACHINE, PUBLISH_MANUAL
 from ckanext.splpdepok.notify.logic.mail import Message
@@ -165,4 +166,5 @@ def records(plan_ids: list[str] | None) -> list[dict[str, Any]]:
 def plan_ids_of(domains: list[str]) -> list[str]:
     if not domains:
         return []
-    return [i for (i,) in model.Session.query(Plan.id).filter(plan_table.c.ippd_domain.in_(domains))]
+    query = model.Session.query(plan_table.c.id)
+    return [i for (i,) in query.filter(plan_table.c.ippd_domain.in_(domains))]
