@@ -27,8 +27,15 @@ OTHER = "bogor.go.id"
 
 
 @pytest.fixture
-def people(lid_people: SimpleNamespace) -> SimpleNamespace:
-    """``lid_people`` plus a second IPPD with its own admin and LID operator."""
+def people(lid_people: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+    """``lid_people`` plus a second IPPD with its own admin and LID operator; SPLP is
+    configured by address only, without credentials (no REST access), unless a test also asks
+    for ``splp_portal`` (the double, with credentials)."""
+    from ckan.common import config
+
+    monkeypatch.setitem(config, "ckanext.splpdepok.splp.base_url", "https://splp.example.go.id")
+    monkeypatch.delenv("SPLPDEPOK_SPLP_CLIENT_ID", raising=False)
+    monkeypatch.delenv("SPLPDEPOK_SPLP_CLIENT_SECRET", raising=False)
     applicant = factories.User(name="pemohon-bogor", email="pemohon@bogor.go.id")
     other_admin = factories.User(name="admin-bogor", email="admin@bogor.go.id")
     other_operator = factories.User(name="operator-bogor", email="operator@bogor.go.id")
@@ -208,15 +215,9 @@ def test_real_sync_needs_a_dry_run_of_the_same_content_or_a_confirmation(
 
 
 def test_a_failed_dry_run_blocks_the_sync_with_409_and_names_the_setting(
-        people: SimpleNamespace, app: Any, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+        people: SimpleNamespace, app: Any) -> None:
     """No credentials (no REST access): the dry run fails with a message naming what is
     missing, the real sync is refused (409, Indonesian), the manual path stays open."""
-    from ckan.common import config
-
-    monkeypatch.setitem(config, "ckanext.splpdepok.splp.base_url", "https://splp.example.go.id")
-    monkeypatch.delenv("SPLPDEPOK_SPLP_CLIENT_ID", raising=False)
-    monkeypatch.delenv("SPLPDEPOK_SPLP_CLIENT_SECRET", raising=False)
     plan = call("lid_plan_create", people.operator,
                 lid_ids=[x["id"] for x in _entries(people)])
     for name in ("send", "instruct_sync"):
@@ -229,14 +230,14 @@ def test_a_failed_dry_run_blocks_the_sync_with_409_and_names_the_setting(
     assert "SPLPDEPOK_SPLP_CLIENT_ID" in dry["message"]
     assert "ckanext.splpdepok.splp.client_id_env" in dry["message"]
     headers = {"Authorization": factories.APIToken(user=people.admin["name"])["token"]}
-    answer = app.post("/api/3/action/splpdepok_lid_sync", headers=headers,
+    answer = app.post("/id/api/3/action/splpdepok_lid_sync", headers=headers,
                       json={"id": plan["id"], "confirm_without_dry_run": True,
                             "background": False})
     assert answer.status_code == 409
     assert "uji coba" in json.dumps(answer.json, ensure_ascii=False).lower()
-    page = app.get(f"/katalog-lid/rencana/{plan['id']}/run/{dry['id']}", headers=headers)
+    page = app.get(f"/id/katalog-lid/rencana/{plan['id']}/run/{dry['id']}", headers=headers)
     text = page.get_data(as_text=True)
-    assert "SPLPDEPOK_SPLP_CLIENT_ID" in text and "Errno" not in text
+    assert "SPLPDEPOK_SPLP_CLIENT_ID" in text and "variabel lingkungan" in text
     plan_page = app.get(f"/katalog-lid/rencana/{plan['id']}", headers=headers).get_data(
         as_text=True)
     assert 'id="splpdepok-sync-blocked"' in plan_page and 'id="step-publish_manual"' in plan_page
@@ -271,11 +272,13 @@ def test_every_step_button_twice_writes_one_record(people: SimpleNamespace) -> N
     ids = [x["id"] for x in lids]
     for _ in range(2):
         call("lid_plan_update", people.operator, id=plan["id"], lid_ids=ids)
+    for _ in range(2):
         call("lid_plan_advance", people.admin, id=plan["id"], transition="send")
     assert _events(plan["id"]) == ["create", "send"]
     for _ in range(2):
         call("lid_plan_advance", people.admin, id=plan["id"], transition="receive_guide",
              guide_upload=pdf_upload("juknis.pdf"))
+    for _ in range(2):
         call("lid_plan_advance", people.admin, id=plan["id"], transition="instruct_sync")
     assert _events(plan["id"]) == ["create", "send", "receive_guide", "instruct_sync"]
 

@@ -48,8 +48,13 @@ def locked(plan_id: str, name: str) -> tuple[Plan, Transition]:
         transition = MACHINE.find(name, plan.status)
     except TransitionError as error:
         model.Session.rollback()
-        raise Conflict(tk._("The plan is '%(status)s'; allowed now: %(allowed)s") % {
-            "status": plan.status, "allowed": ", ".join(error.allowed) or "-"}) from None
+        from ckanext.splpdepok.lid.helpers import splpdepok_lid_plan_status_label
+
+        allowed = [tk._(MACHINE.label(n, plan.status)) for n in error.allowed]
+        raise Conflict(tk._("This step cannot be done now: the plan is at \"%(status)s\". "
+                            "Possible now: %(allowed)s") % {
+            "status": splpdepok_lid_plan_status_label(plan.status),
+            "allowed": "; ".join(allowed) or "-"}) from None
     return plan, transition
 
 
