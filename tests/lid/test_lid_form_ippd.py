@@ -21,6 +21,13 @@ def _headers(user: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": factories.APIToken(user=user["name"])["token"]}
 
 
+def _errors(response: Any) -> str:
+    box = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one(
+        ".splpdepok-lid-errors")
+    assert box is not None
+    return box.get_text(" ", strip=True)
+
+
 def test_walidata_chooses_the_ippd(people: SimpleNamespace, app: Any) -> None:  # noqa: F811
     headers = _headers(people.walidata)
     page = BeautifulSoup(app.get("/id/katalog-lid/baru", headers=headers).get_data(
@@ -29,13 +36,11 @@ def test_walidata_chooses_the_ippd(people: SimpleNamespace, app: Any) -> None:  
     assert choices == ["", OTHER, "depok.go.id"]
 
     missing = app.post("/id/katalog-lid/baru", headers=headers, data=dict(FORM))
-    text = BeautifulSoup(missing.get_data(as_text=True), "html.parser").select_one(
-        ".splpdepok-lid-errors").get_text(" ", strip=True)
+    text = _errors(missing)
     assert "IPPD:" in text and "ippd_domain" not in text
     bad = app.post("/id/katalog-lid/baru", headers=headers,
                    data=dict(FORM, ippd_domain=OTHER, context="a b"))
-    text = BeautifulSoup(bad.get_data(as_text=True), "html.parser").select_one(
-        ".splpdepok-lid-errors").get_text(" ", strip=True)
+    text = _errors(bad)
     assert "Path context:" in text and "context:" not in text.replace("Path context:", "")
 
     done = app.post("/id/katalog-lid/baru", headers=headers,

@@ -318,3 +318,31 @@ def test_concurrent_sends_write_one_record(people: SimpleNamespace) -> None:
         thread.join(timeout=30)
     assert failures == []
     assert _events(plan["id"]) == ["create", "send"]
+
+
+def test_concurrent_plan_creation_keeps_one_plan(people: SimpleNamespace) -> None:
+    from ckanext.splpdepok.lid.model import Plan
+
+    ids = [x["id"] for x in _entries(people)]
+    model.repo.commit()
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def create() -> None:
+        try:
+            barrier.wait(timeout=10)
+            call("lid_plan_create", people.operator, lid_ids=ids)
+            outcomes.append("created")
+        except tk.ValidationError:
+            outcomes.append("refused")
+        finally:
+            model.Session.remove()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["created", "refused"]
+    plans = model.Session.query(Plan).all()
+    assert len(plans) == 1 and _events(plans[0].id) == ["create"]

@@ -198,8 +198,7 @@ def plan_create(context: Context, data_dict: dict[str, Any]) -> Result:
     plan = Plan(id=new_id(), ippd_domain=domain, splp_base_url=base_url, tenant_domain=tenant,
                 lid_ids=plans.lid_ids(data_dict.get("lid_ids"), domain), status="draft",
                 version=1, creator_user_id=user.id, created=stamp, modified=stamp)
-    model.Session.add(plan)
-    model.Session.flush()
+    plans.insert(plan)
     plans.record(plan, MACHINE.find("create", NEW), user, measured=False,
                  data={"lid_ids": plan.lid_ids})
     commit_unless_deferred(context)

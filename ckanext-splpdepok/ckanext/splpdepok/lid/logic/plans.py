@@ -75,6 +75,20 @@ def locked_or_done(plan_id: str, name: str) -> tuple[Plan, Transition | None]:
     return locked(plan_id, name)
 
 
+def insert(plan: Plan) -> None:
+    """Write a new plan; one prepared meanwhile for the IPPD (a second click, the unique
+    index) is a 409 and leaves only the first."""
+    from sqlalchemy.exc import IntegrityError
+
+    model.Session.add(plan)
+    try:
+        model.Session.flush()
+    except IntegrityError:
+        model.Session.rollback()
+        raise Conflict(tk._("This IPPD already has a connection plan; open and edit it")
+                       ) from None
+
+
 def touch(plan: Plan) -> None:
     """A new version of the plan (pages and re-checks compare versions)."""
     plan.version += 1
