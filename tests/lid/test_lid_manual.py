@@ -241,6 +241,9 @@ def test_a_failed_dry_run_blocks_the_sync_with_409_and_names_the_setting(
     plan_page = app.get(f"/katalog-lid/rencana/{plan['id']}", headers=headers).get_data(
         as_text=True)
     assert 'id="splpdepok-sync-blocked"' in plan_page and 'id="step-publish_manual"' in plan_page
+    english = app.get(f"/en/katalog-lid/rencana/{plan['id']}", headers=headers).get_data(
+        as_text=True)
+    assert "Manual publication in the SPLP publisher portal" in english
 
 
 def test_network_errors_are_plain_and_raw_only_in_the_log(
