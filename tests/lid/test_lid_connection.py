@@ -90,7 +90,7 @@ def _check_fails(people: SimpleNamespace, double: SplpDouble, plan: dict[str, An
     problems = " ".join(p for r in failed["results"] for p in r["problems"])
     assert "fields differ" in problems and "HTTP 500" in problems
     plan = call("lid_plan_show", people.admin, id=plan["id"])
-    assert plan["status"] == "check_failed" and plan["allowed"] == ["sync"]
+    assert plan["status"] == "check_failed" and plan["allowed"] == ["sync", "publish_manual"]
     assert "fields differ" in plan["events"][-1]["note"]
     return [failed, plan]
 

@@ -31,7 +31,8 @@ def checked(lid_people: SimpleNamespace, splp_portal: SplpDouble) -> dict[str, A
     lids.append(call("lid_create", lid_people.operator, ready=True,
                      **lid_fields(name="=HYPERLINK(\"x\")", context="rumus")))
     plan = _plan_to_step_14(lid_people, lids)
-    call("lid_sync", lid_people.admin, id=plan["id"], background=False)
+    call("lid_sync", lid_people.admin, id=plan["id"], confirm_without_dry_run=True,
+         background=False)
     call("lid_check", lid_people.admin, id=plan["id"])
     return {"plan": plan, "lids": lids}
 
@@ -113,9 +114,9 @@ def test_a_crashed_sync_job_is_marked_failed(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(adapter, "publisher", broken)
-    queued = call("lid_sync", lid_people.admin, id=plan["id"])
+    queued = call("lid_sync", lid_people.admin, id=plan["id"], confirm_without_dry_run=True)
     with pytest.raises(tk.ValidationError, match="already queued"):
-        call("lid_sync", lid_people.admin, id=plan["id"])
+        call("lid_sync", lid_people.admin, id=plan["id"], confirm_without_dry_run=True)
     run_lid_jobs()
     run = present(PublicationRun.get(queued["id"]))
     assert run.status == "failed" and "RuntimeError" in run.message
@@ -141,11 +142,12 @@ def test_a_run_whose_worker_died_does_not_block_the_plan(
         lid_people: SimpleNamespace, splp_portal: SplpDouble, reset_redis: Any) -> None:
     reset_redis()
     plan = _plan_to_step_14(lid_people, _entries(lid_people))
-    stuck = call("lid_sync", lid_people.admin, id=plan["id"])
+    stuck = call("lid_sync", lid_people.admin, id=plan["id"], confirm_without_dry_run=True)
     row = present(PublicationRun.get(stuck["id"]))
     row.status, row.created = "running", row.created - dt.timedelta(hours=2)
     model.repo.commit()
-    fresh = call("lid_sync", lid_people.admin, id=plan["id"], background=False)
+    fresh = call("lid_sync", lid_people.admin, id=plan["id"], confirm_without_dry_run=True,
+                 background=False)
     assert fresh["status"] == "succeeded"
     assert present(PublicationRun.get(stuck["id"])).status == "failed"
 

@@ -22,8 +22,14 @@ def test_failed_check_goes_back_to_step_15_and_success_notifies() -> None:
     machine = workflow.MACHINE
     fail = machine.find("check_fail", "synced")
     assert (fail.step, fail.target, fail.note_required) == (16, "check_failed", True)
-    assert machine.allowed("check_failed") == ["sync"]
+    assert machine.allowed("check_failed") == ["sync", "publish_manual"]
     assert machine.find("sync", "check_failed").step == 15
+    assert machine.find("publish_manual", "check_failed").step == 15
+    manual_pass = machine.find("check_manual_pass", "synced")
+    assert [t.step for t in machine.follow_ups(manual_pass)] == [17, 18]
+    manual_fail = machine.find("check_manual_fail", "synced")
+    assert (manual_fail.step, manual_fail.target, manual_fail.note_required) == (
+        16, "check_failed", True)
     passed = machine.find("check_pass", "synced")
     assert [t.step for t in machine.follow_ups(passed)] == [17, 18]
     with pytest.raises(TransitionError):

@@ -8,7 +8,7 @@ import click
 
 
 def actions() -> dict[str, Any]:
-    from ckanext.splpdepok.lid.logic import action
+    from ckanext.splpdepok.lid.logic import action, action_manual
 
     return {
         "splpdepok_lid_create": action.lid_create,
@@ -23,6 +23,10 @@ def actions() -> dict[str, Any]:
         "splpdepok_lid_sync": action.lid_sync,
         "splpdepok_lid_check": action.lid_check,
         "splpdepok_lid_check_report": action.lid_check_report,
+        "splpdepok_lid_plan_package": action_manual.plan_package,
+        "splpdepok_lid_plan_events": action_manual.plan_events,
+        "splpdepok_lid_publish_manual": action_manual.publish_manual,
+        "splpdepok_lid_check_manual": action_manual.check_manual,
     }
 
 
@@ -42,6 +46,10 @@ def auth_functions() -> dict[str, Any]:
         "splpdepok_lid_sync": auth.lid_sync,
         "splpdepok_lid_check": auth.lid_check,
         "splpdepok_lid_check_report": auth.check_report,
+        "splpdepok_lid_plan_package": auth.plan_package,
+        "splpdepok_lid_plan_events": auth.plan_show,
+        "splpdepok_lid_publish_manual": auth.publish_manual,
+        "splpdepok_lid_check_manual": auth.check_manual,
     }
 
 

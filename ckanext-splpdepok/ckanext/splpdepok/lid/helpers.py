@@ -1,7 +1,9 @@
 """Template helpers of the Katalog LID pages and of the dataset-page snippet."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ckan.plugins.toolkit as tk
 from ckanext.splpdepok.common.context import request_context
@@ -60,8 +62,38 @@ def splpdepok_lid_allowed(action: str, data: dict[str, Any] | None = None) -> bo
     return True
 
 
+def splpdepok_lid_sync_gate(plan_id: str) -> str:
+    """``""`` when the real synchronisation may start, ``failed`` (the latest dry run failed)
+    or ``missing`` (no successful dry run of the plan's current LIDs)."""
+    from ckanext.splpdepok.lid.logic.publication import sync_gate
+    from ckanext.splpdepok.lid.model import Plan
+
+    plan = Plan.get(plan_id)
+    return sync_gate(plan) if plan is not None else "missing"
+
+
+def splpdepok_lid_problem(found: Any, fallback: str = "") -> str:
+    """A plain problem (``lid.problems``) in the page's language; ``fallback`` without one."""
+    if not isinstance(found, dict) or not found.get("msgid"):
+        return fallback
+    args = found.get("args") or {}
+    return tk._(str(found["msgid"])) % args if args else tk._(str(found["msgid"]))
+
+
+def splpdepok_lid_wib(value: Any) -> str:
+    """An ISO 8601 time (UTC, as the API gives it) as WIB: ``02-12-2026 19:05 WIB``."""
+    try:
+        stamp = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    return stamp.astimezone(ZoneInfo("Asia/Jakarta")).strftime("%d-%m-%Y %H:%M WIB")
+
+
 def all_helpers() -> dict[str, Any]:
     return {f.__name__: f for f in (
         splpdepok_lid_status_label, splpdepok_lid_classification_label,
         splpdepok_lid_plan_status_label, splpdepok_lids_for_dataset, splpdepok_lid_datasets,
-        splpdepok_lid_allowed)}
+        splpdepok_lid_allowed, splpdepok_lid_sync_gate, splpdepok_lid_problem,
+        splpdepok_lid_wib)}

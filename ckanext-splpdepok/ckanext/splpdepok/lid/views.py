@@ -6,23 +6,25 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.splpdepok.common.context import request_context
-from ckanext.splpdepok.common.download import CSV, attachment
+from ckanext.splpdepok.common.download import CSV, JSON, attachment
 from ckanext.splpdepok.common.roles import user_obj
-from ckanext.splpdepok.lid.logic import auth
+from ckanext.splpdepok.lid import forms
+from ckanext.splpdepok.lid import package as pkg
+from ckanext.splpdepok.lid.logic import auth, manual
 from ckanext.splpdepok.lid.model import DRAFT, STATUSES, Lid, Plan, PublicationRun
 from ckanext.splpdepok.lid.splp.mapping import CLASSIFICATIONS, OUTPUT_FORMATS
+from ckanext.splpdepok.registration.model import Ippd
 from flask import Blueprint, send_file
 
 blueprint = Blueprint("splpdepok_lid", __name__)
 FILTERS = ("q", "organization", "classification", "output_format", "status")
-FORM_FIELDS = ("name", "description", "endpoint_url", "output_format", "classification",
-               "context", "version")
 PAGE_SIZE = 20
 
 
@@ -76,6 +78,64 @@ def plan(id: str) -> Any:
                       tk._("Not authorized to see this connection plan"))
 
 
+def _package(id: str) -> dict[str, Any]:
+    """The publication package (404 for whoever may not publish the plan)."""
+    try:
+        return tk.get_action("splpdepok_lid_plan_package")(request_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return tk.abort(404, tk._("Connection plan not found"))
+
+
+@blueprint.route("/katalog-lid/rencana/<id>/paket")
+def package(id: str) -> Any:
+    """The publication package for manual entry in the SPLP publisher portal."""
+    redirect = _signed_in("splpdepok_lid.package", id=id)
+    return redirect or tk.render("splpdepok/lid/package.html", {"package": _package(id)})
+
+
+@blueprint.route("/katalog-lid/rencana/<id>/paket.json")
+def package_json(id: str) -> Any:
+    found = _package(id)
+    return attachment(json.dumps(found, ensure_ascii=False, indent=2),
+                      f"paket-publikasi-splp-{found['ippd_domain']}.json", JSON)
+
+
+@blueprint.route("/katalog-lid/rencana/<id>/paket.txt")
+def package_text(id: str) -> Any:
+    found = _package(id)
+    labels = {k: tk._(v) for k, v in forms.PACKAGE_LABELS.items()}
+    return attachment(pkg.as_text(found, labels),
+                      f"paket-publikasi-splp-{found['ippd_domain']}.txt", "text/plain")
+
+
+@blueprint.route("/katalog-lid/rencana/<id>/paket/<lid_id>/openapi.json")
+def package_openapi(id: str, lid_id: str) -> Any:
+    part = next((p for p in _package(id)["lids"] if p["id"] == lid_id and p["openapi"]), None)
+    if part is None:
+        return tk.abort(404, tk._("LID not found"))
+    name = re.sub(r"[^a-z0-9]+", "-", str(part["context"]).lower()).strip("-") or "lid"
+    return attachment(json.dumps(part["openapi"], ensure_ascii=False, indent=2),
+                      f"openapi-{name}-{part['version']}.json", JSON)
+
+
+@blueprint.route("/katalog-lid/rencana/<id>/bukti/<evidence_id>")
+def evidence(id: str, evidence_id: str) -> Any:
+    """A manual record's evidence document (for those who may see the plan)."""
+    try:
+        found = tk.get_action("splpdepok_lid_plan_events")(request_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return tk.abort(404, tk._("Connection plan not found"))
+    kept = next((e["data"]["evidence"] for e in found["events"]
+                 if (e["data"].get("evidence") or {}).get("id") == evidence_id), None)
+    if kept is None:
+        return tk.abort(404, tk._("Evidence not found"))
+    response = send_file(manual.evidence_path(found["plan_id"], evidence_id),
+                         mimetype=kept["mimetype"], as_attachment=True,
+                         download_name=kept["filename"])
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @blueprint.route("/katalog-lid/rencana/<id>/panduan")
 def guide(id: str) -> Any:
     """The technical guide received from SPLP (for those who may see the plan)."""
@@ -122,7 +182,8 @@ def report() -> Any:
         return tk.abort(403, tk._("Only IPPD admins and the walidata may see connection reports"))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Connection plan not found"))
-    return tk.render("splpdepok/lid/report.html", {"checks": found["checks"], "plan": plan_id})
+    return tk.render("splpdepok/lid/report.html", {"checks": found["checks"], "plan": plan_id,
+                                                   "manual": found["manual"]})
 
 
 CSV_COLUMNS = ("check_id", "checked_at", "ippd_domain", "plan_connected", "lid_id", "lid_name",
@@ -145,18 +206,12 @@ def report_csv() -> Any:
     for check in found["checks"]:
         for row in check["results"]:
             writer.writerow([check["id"], check["created"], check["ippd_domain"],
-                             check["connected"], row["lid_id"], _cell(row["lid_name"]),
+                             check["connected"], row["lid_id"], forms.cell(row["lid_name"]),
                              row["api_id"], row["connected"], row["lifecycle"],
                              row["same_fields"], row["deployed"], row["gateway_url"],
                              row["status_code"], row["latency_ms"],
-                             _cell(" | ".join(row["problems"]))])
+                             forms.cell(" | ".join(row["problems"]))])
     return attachment(out.getvalue(), "splpdepok-lid-connection-checks.csv", CSV)
-
-
-def _cell(value: Any) -> Any:
-    """No spreadsheet formulas from user text (CSV injection)."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # -- forms -------------------------------------------------------------------------------------
@@ -169,40 +224,38 @@ def _signed_in(endpoint: str, **values: Any) -> Any:
 
 
 def _messages(errors: dict[str, Any]) -> str:
-    parts: list[str] = []
-    for value in errors.values():
-        parts += [str(v) for v in value] if isinstance(value, list) else [str(value)]
-    return "; ".join(parts)
-
-
-def attributes_text(attributes: list[dict[str, str]]) -> str:
-    return "\n".join(f"{a['name']} | {a['type']} | {a['description']}" for a in attributes)
-
-
-def parse_attributes(text: str) -> list[dict[str, str]]:
-    """One field per line: ``name | type | description`` (type and description optional)."""
-    rows = []
-    for line in (text or "").splitlines():
-        if line.strip():
-            parts = [p.strip() for p in line.split("|", 2)] + ["", ""]
-            rows.append({"name": parts[0], "type": parts[1] or "string",
-                         "description": parts[2]})
-    return rows
+    return " ".join(forms.error_lines(errors, tk._))
 
 
 def _form_data() -> dict[str, Any]:
     form = tk.request.form
-    data: dict[str, Any] = {f: form.get(f, "").strip() for f in FORM_FIELDS}
-    data["attributes"] = parse_attributes(form.get("attributes", ""))
+    data: dict[str, Any] = {f: form.get(f, "").strip() for f in forms.FORM_FIELDS}
+    data["attributes"] = forms.parse_attributes(form.get("attributes", ""))
+    if form.get("ippd_domain", "").strip():
+        data["ippd_domain"] = form["ippd_domain"].strip()
     data["datasets"] = form.get("datasets", "")
     data["ready"] = form.get("ready") == "on"
     return data
 
 
+def _ippd_choices() -> list[tuple[str, str]]:
+    """The IPPDs the signed-in user may add LIDs for (the walidata: every one)."""
+    user = user_obj(tk.current_user.name)
+    if user is None:
+        return []
+    domains = list(auth.managed_domains(user))
+    registration = auth.operator_registration(user)
+    if registration and registration.ippd_domain not in domains:
+        domains.insert(0, registration.ippd_domain)
+    names = {i.domain: i.name for i in Ippd.query_all()}
+    return [(d, f"{names.get(d) or d} ({d})") for d in domains]
+
+
 def _render(lid: dict[str, Any] | None, data: dict[str, Any], errors: dict[str, Any]) -> Any:
     return tk.render("splpdepok/lid/form.html", {
         "lid": lid, "data": data, "errors": errors, "formats": OUTPUT_FORMATS,
-        "classifications": CLASSIFICATIONS})
+        "classifications": CLASSIFICATIONS, "ippds": [] if lid else _ippd_choices(),
+        "error_lines": forms.error_lines(errors, tk._)})
 
 
 @blueprint.route("/katalog-lid/baru", methods=["GET", "POST"])
@@ -238,7 +291,7 @@ def edit(id: str) -> Any:
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return tk.abort(404, tk._("LID not found"))
     if tk.request.method == "GET":
-        data = dict(lid, attributes_text=attributes_text(lid["attributes"]),
+        data = dict(lid, attributes_text=forms.attributes_text(lid["attributes"]),
                     datasets=" ".join(d["name"] for d in tk.h.splpdepok_lid_datasets(
                         lid["datasets"])), ready=lid["status"] != "draft")
         return _render(lid, data, {})
@@ -312,8 +365,15 @@ def plan_step(id: str) -> Any:
                 "id": id, "transition": step, "note": form.get("note", ""),
                 "guide_upload": tk.request.files.get("guide_upload")})
         elif step == "sync":
-            tk.get_action("splpdepok_lid_sync")(context, {"id": id})
+            tk.get_action("splpdepok_lid_sync")(context, {
+                "id": id, "confirm_without_dry_run": form.get("confirm_without_dry_run") == "on"})
             tk.h.flash_success(tk._("Synchronisation queued; reload this page for its result"))
+        elif step in ("publish_manual", "check_manual"):
+            tk.get_action(f"splpdepok_lid_{step}")(context, {
+                "id": id, "outcome": form.get("outcome", ""), "note": form.get("note", ""),
+                "evidence_url": form.get("evidence_url", ""),
+                "evidence_upload": tk.request.files.get("evidence_upload")})
+            tk.h.flash_success(tk._("Recorded"))
         elif step == "dry_run":
             run = tk.get_action("splpdepok_lid_sync")(context, {"id": id, "dry_run": True,
                                                                 "background": True})

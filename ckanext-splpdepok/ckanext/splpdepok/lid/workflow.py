@@ -21,6 +21,11 @@ STATES = (DRAFT, SENT, GUIDE_RECEIVED, SYNC_INSTRUCTED, SYNCED, CHECK_FAILED, CO
 # (``restarts_clock=False``); a passed check runs its ``follow_ups`` (steps 17, 18) in order.
 # Plan steps a user triggers through ``splpdepok_lid_plan_advance``.
 ADVANCE = ("send", "receive_guide", "instruct_sync")
+# The manual path, for a city without REST access to the SPLP publisher: the IPPD enters the
+# publication package in the SPLP publisher portal by hand (step 15) and the connection is checked
+# by hand (step 16, its success followed by 17-18 as for the automatic check); both need evidence.
+PUBLISH_MANUAL = "publish_manual"
+CHECK_MANUAL = {"passed": "check_manual_pass", "failed": "check_manual_fail"}
 SYNC_FROM = (SYNC_INSTRUCTED, SYNCED, CHECK_FAILED, CONNECTED)
 # Who may carry a step out (``performers``, for the auth functions): the plan is prepared by the
 # IPPD's LID operators, its admin or the walidata (REVIEWER); steps 12-16 (SPLP's part recorded
@@ -42,6 +47,16 @@ TRANSITIONS = (
     *(Transition("sync", source, SYNCED, 15, IPPD_ADMIN,
                  label="LID catalog synchronised with the national one", performers=MANAGERS)
       for source in SYNC_FROM),
+    *(Transition(PUBLISH_MANUAL, source, SYNCED, 15, IPPD_ADMIN,
+                 label="LID catalog published manually in the SPLP publisher portal",
+                 performers=MANAGERS)
+      for source in SYNC_FROM),
+    Transition("check_manual_fail", SYNCED, CHECK_FAILED, 16, SPLP, note_required=True,
+               label="Connection checked manually: failed, back to synchronisation",
+               performers=MANAGERS),
+    Transition("check_manual_pass", SYNCED, CONNECTED, 16, SPLP,
+               label="Connection checked manually: passed", performers=MANAGERS,
+               follow_ups=("check_pass:notify", "check_pass:received")),
     Transition("check_fail", SYNCED, CHECK_FAILED, 16, SPLP, note_required=True,
                label="Connection check failed: back to synchronisation", performers=MANAGERS),
     Transition("check_pass", SYNCED, CONNECTED, 16, SPLP, label="Connection check passed",

@@ -128,4 +128,7 @@ def load(
         summary["dataset"][status] += 1
         private = " (private)" if dataset["private"] else ""
         report(f"[{number}/{total}] dataset {dataset['name']}{private}: {status}")
+    from ckanext.splpdepok.demo.logic import lids
+
+    summary.update(lids.load(report))
     return summary

@@ -18,7 +18,7 @@ from ckanext.splpdepok.common.ids import new_id
 from ckanext.splpdepok.common.roles import user_obj
 from ckanext.splpdepok.common.runs import AlreadyRunning
 from ckanext.splpdepok.lid import jobs
-from ckanext.splpdepok.lid.logic import auth, checking, entries, plans, publication, schema
+from ckanext.splpdepok.lid.logic import auth, checking, entries, manual, plans, publication, schema
 from ckanext.splpdepok.lid.model import DRAFT, READY, SPLP_FIELDS, SYNCABLE, Lid, Plan
 from ckanext.splpdepok.lid.model import checks_for as _checks_for
 from ckanext.splpdepok.lid.workflow import ADVANCE, MACHINE, SYNC_FROM
@@ -198,8 +198,7 @@ def plan_create(context: Context, data_dict: dict[str, Any]) -> Result:
     plan = Plan(id=new_id(), ippd_domain=domain, splp_base_url=base_url, tenant_domain=tenant,
                 lid_ids=plans.lid_ids(data_dict.get("lid_ids"), domain), status="draft",
                 version=1, creator_user_id=user.id, created=stamp, modified=stamp)
-    model.Session.add(plan)
-    model.Session.flush()
+    plans.insert(plan)
     plans.record(plan, MACHINE.find("create", NEW), user, measured=False,
                  data={"lid_ids": plan.lid_ids})
     commit_unless_deferred(context)
@@ -216,10 +215,14 @@ def plan_update(context: Context, data_dict: dict[str, Any]) -> Result:
     tk.check_access("splpdepok_lid_plan_update", context, data_dict)
     user = actor(context)
     plan, transition = plans.locked(str(data_dict.get("id")), "update")
+    before = (list(plan.lid_ids or []), plan.tenant_domain)
     if "lid_ids" in data_dict:
         plan.lid_ids = plans.lid_ids(data_dict["lid_ids"], plan.ippd_domain)
     if data_dict.get("tenant_domain"):
         plan.tenant_domain = plans.tenant(data_dict["tenant_domain"])
+    if (list(plan.lid_ids or []), plan.tenant_domain) == before:  # nothing changed: no record
+        model.Session.rollback()
+        return plans.plan_dict(plans.get(str(data_dict.get("id"))))
     plans.touch(plan)
     plans.record(plan, transition, user, data={"lid_ids": plan.lid_ids})
     commit_unless_deferred(context)
@@ -269,7 +272,10 @@ def plan_advance(context: Context, data_dict: dict[str, Any]) -> Result:
     plan = plans.get(str(data_dict.get("id") or ""))
     tk.check_access("splpdepok_lid_plan_advance", context, {"id": plan.id, "transition": name})
     user = actor(context)
-    plan, transition = plans.locked(plan.id, name)
+    plan, transition = plans.locked_or_done(plan.id, name)
+    if transition is None:  # the same step again (a second click): recorded once
+        model.Session.rollback()
+        return plans.plan_dict(plans.get(str(data_dict.get("id"))))
     data = _step_data(plan, name, data_dict.get("guide_upload"))
     plan.status = transition.target
     plans.touch(plan)
@@ -296,18 +302,28 @@ def lid_sync(context: Context, data_dict: dict[str, Any]) -> Result:
 
     :param id: the plan (id or IPPD domain)
     :param dry_run: optional boolean: only read SPLP and report what would change
+    :param confirm_without_dry_run: optional boolean: a real run needs a successful dry run of
+        the plan's current content, or this confirmation (noted in the step's SOP event); a
+        failed latest dry run blocks it either way (409)
     :param background: optional boolean (default true)
     :returns: the run (``status`` queued, or its outcome with per-LID ``results``)
     """
     plan = _plan(data_dict, "splpdepok_lid_sync", context)
     user = actor(context)
-    dry_run = bool(data_dict["dry_run"])
+    dry_run, confirmed = bool(data_dict["dry_run"]), bool(data_dict["confirm_without_dry_run"])
     if not dry_run and plan.status not in SYNC_FROM:
         raise Conflict(tk._("SPLP has not instructed the synchronisation yet (SOP step 14); "
                             "the plan is '%(status)s'") % {"status": plan.status})
+    gate = "" if dry_run else publication.sync_gate(plan)
+    if gate == "failed":
+        raise Conflict(tk._("The last dry run of this plan failed: fix what it reports and "
+                            "run a successful dry run before the synchronisation"))
+    if gate == "missing" and not confirmed:
+        raise Conflict(tk._("Run a dry run of the plan's current LIDs first, or confirm the "
+                            "synchronisation without a dry run"))
     try:
         run_id = publication.create_publication_run(context, plan.id, user=user.name,
-                                                    dry_run=dry_run)
+                                                    dry_run=dry_run, confirmed=confirmed)
     except AlreadyRunning:
         raise tk.ValidationError({"id": [tk._("A synchronisation of this plan is already "
                                               "queued or running")]}) from None
@@ -353,6 +369,8 @@ def lid_check_report(context: Context, data_dict: dict[str, Any]) -> Result:
 
     :param id: optional plan (id or IPPD domain)
     :param limit: optional, default 100 (at most 100); ``offset`` optional
+    :returns: ``checks`` and ``manual`` (the manual publications and connection checks, SOP
+        events with their evidence, oldest first)
     """
     plan, domains = None, None
     if data_dict.get("id"):
@@ -362,5 +380,7 @@ def lid_check_report(context: Context, data_dict: dict[str, Any]) -> Result:
         domains = auth.managed_domains(actor(context))
     found = _checks_for(plan.id if plan else None, limit=data_dict["limit"],
                         offset=data_dict["offset"], domains=domains)
-    return {"checks": [dict(c.dictize(), ippd_domain=domain) for c, domain in found]}
+    ids = [plan.id] if plan else manual.plan_ids_of(domains or [])
+    return {"checks": [dict(c.dictize(), ippd_domain=domain) for c, domain in found],
+            "manual": manual.records(ids)}
 

@@ -225,6 +225,21 @@ def lid_check(context: Context, data_dict: dict[str, Any]) -> Result:
     return _plan_step(context, data_dict, ("check_pass", "check_fail"))
 
 
+def plan_package(context: Context, data_dict: dict[str, Any]) -> Result:
+    """The publication package: for those who may publish it (step 15)."""
+    return _plan_step(context, data_dict, ("sync", "publish_manual"))
+
+
+def publish_manual(context: Context, data_dict: dict[str, Any]) -> Result:
+    """Step 15 by hand: the performers the SOP table names for ``publish_manual``."""
+    return _plan_step(context, data_dict, ("publish_manual",))
+
+
+def check_manual(context: Context, data_dict: dict[str, Any]) -> Result:
+    """Step 16 by hand: the performers of ``check_manual_pass`` / ``check_manual_fail``."""
+    return _plan_step(context, data_dict, ("check_manual_pass", "check_manual_fail"))
+
+
 def check_report(context: Context, data_dict: dict[str, Any]) -> Result:
     if _id(data_dict):
         return lid_check(context, data_dict)

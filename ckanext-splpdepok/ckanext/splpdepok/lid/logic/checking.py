@@ -20,6 +20,7 @@ from ckan import model
 from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.common.errors import Conflict
 from ckanext.splpdepok.common.ids import new_id
+from ckanext.splpdepok.lid import problems
 from ckanext.splpdepok.lid.logic import adapter, messages, plans
 from ckanext.splpdepok.lid.logic.publication import splp_entry
 from ckanext.splpdepok.lid.model import (
@@ -81,7 +82,7 @@ def _reports(seen: Seen) -> list[ConnectionReport]:
         failed = []
         for entry in seen.entries:
             report = ConnectionReport(context=entry["context"], version=entry["version"])
-            report.problems.append(f"SPLP could not be reached: {error.message}")
+            report.problems.append(problems.english(adapter.plain(error, "check")))
             failed.append(report)
         return failed
     return [check_connection(client, entry, gateway=settings.gateway_url, gateway_token=token,

@@ -48,9 +48,45 @@ def locked(plan_id: str, name: str) -> tuple[Plan, Transition]:
         transition = MACHINE.find(name, plan.status)
     except TransitionError as error:
         model.Session.rollback()
-        raise Conflict(tk._("The plan is '%(status)s'; allowed now: %(allowed)s") % {
-            "status": plan.status, "allowed": ", ".join(error.allowed) or "-"}) from None
+        from ckanext.splpdepok.lid.helpers import splpdepok_lid_plan_status_label
+
+        allowed = [tk._(MACHINE.label(n, plan.status)) for n in error.allowed]
+        raise Conflict(tk._("This step cannot be done now: the plan is at \"%(status)s\". "
+                            "Possible now: %(allowed)s") % {
+            "status": splpdepok_lid_plan_status_label(plan.status),
+            "allowed": "; ".join(allowed) or "-"}) from None
     return plan, transition
+
+
+def already_done(plan: Plan, name: str) -> bool:
+    """Whether ``name`` is the plan's latest step done by a person and the plan is still where
+    it left it: a second click on the same button records nothing (idempotent on state)."""
+    automatic = {t.name for t in MACHINE.transitions if t.automatic}
+    done = [e for e in events.for_subject(SUBJECT, plan.id) if e.transition not in automatic]
+    return bool(done) and done[-1].transition == name and done[-1].to_state == plan.status
+
+
+def locked_or_done(plan_id: str, name: str) -> tuple[Plan, Transition | None]:
+    """As ``locked``; ``None`` for the transition when the same step was just done (the
+    concurrent or repeated request waits for the row lock, then sees it done)."""
+    plan = Plan.get(plan_id, for_update=True)
+    if plan is not None and already_done(plan, name):
+        return plan, None
+    return locked(plan_id, name)
+
+
+def insert(plan: Plan) -> None:
+    """Write a new plan; one prepared meanwhile for the IPPD (a second click, the unique
+    index) is a 409 and leaves only the first."""
+    from sqlalchemy.exc import IntegrityError
+
+    model.Session.add(plan)
+    try:
+        model.Session.flush()
+    except IntegrityError:
+        model.Session.rollback()
+        raise Conflict(tk._("This IPPD already has a connection plan; open and edit it")
+                       ) from None
 
 
 def touch(plan: Plan) -> None:

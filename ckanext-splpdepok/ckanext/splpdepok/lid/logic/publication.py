@@ -19,7 +19,8 @@ from ckan.types import Context
 from ckanext.splpdepok import config
 from ckanext.splpdepok.common.clock import now
 from ckanext.splpdepok.common.runs import ACTIVE, FAILED, QUEUED, RunKind
-from ckanext.splpdepok.lid import jobs
+from ckanext.splpdepok.lid import jobs, problems
+from ckanext.splpdepok.lid import package as pkg
 from ckanext.splpdepok.lid.logic import adapter, plans
 from ckanext.splpdepok.lid.model import (
     CONNECTED,
@@ -40,6 +41,10 @@ from ckanext.splpdepok.sop.machine import TransitionError
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 SUCCEEDED = "succeeded"
+CONFIRMED = "confirmed_without_dry_run"
+CONTENT = "content_sha256"
+# Result error kinds whose text names the LID's own fields (shown as they are).
+FIELD_KINDS = ("invalid_entry", "invalid", "conflict")
 OUTCOMES = ("created", "updated", "unchanged", "failed")
 
 PUBLICATION = RunKind(
@@ -49,11 +54,14 @@ PUBLICATION = RunKind(
 
 
 def create_publication_run(context: Context, plan_id: str, *, user: str = "",
-                           dry_run: bool = False) -> str:
+                           dry_run: bool = False, confirmed: bool = False) -> str:
     """A queued run of the plan (``AlreadyRunning`` while a real one is alive, unless this is a
-    dry run); committed unless the caller defers the commit."""
+    dry run); committed unless the caller defers the commit. ``confirmed``: a real run the
+    caller started without a successful dry run (said in the step's SOP event note)."""
+    counts = {CONFIRMED: True} if confirmed and not dry_run else {}
     run_id = PUBLICATION.create(context, plan_id, {
-        "dry_run": dry_run, "triggered_by": user, "counts": {}, "results": [], "message": ""})
+        "dry_run": dry_run, "triggered_by": user, "counts": counts, "results": [],
+        "message": ""})
     if not context.get("defer_commit"):
         model.Session.expire_all()  # runs it reaped changed by statement, not through the ORM
     return run_id
@@ -134,23 +142,39 @@ def _execute(run_id: str, progress: Progress | None) -> dict[str, Any]:
     PUBLICATION.start(run_id)
     planned = _read(plan)
     model.Session.commit()  # nothing locked, no transaction open while SPLP answers
+    confirmed = bool((run.counts or {}).get(CONFIRMED))
     try:
         client = adapter.publisher(planned.base_url)
     except SplpError as error:
-        return _finish(run_id, FAILED, error.message)
+        found = adapter.plain(error, "publication")
+        model.Session.execute(publication_run_table.update()
+                              .where(publication_run_table.c.id == run_id)
+                              .values(counts={"problem": found, CONTENT: pkg.fingerprint(
+                                  planned.entries)}))
+        return _finish(run_id, FAILED, problems.english(found))
     with PUBLICATION.heartbeat(run_id, every=config.sync_heartbeat_seconds()):
         results = [r.as_dict() for r in sync_lids(client, _entries(planned.entries, progress),
                                                    SyncOptions(dry_run=dry_run))]
     if progress:
         progress(len(planned.entries), len(planned.entries))
-    return _record(run_id, planned, results, dry_run=dry_run, triggered_by=triggered_by)
+    return _record(run_id, planned, results, dry_run=dry_run, triggered_by=triggered_by,
+                   confirmed=confirmed)
+
+
+def _plain_error(result: dict[str, Any]) -> None:
+    """Network and account failures in plain words (the raw text was logged by the adapter)."""
+    if result.get("error") and result.get("error_kind") not in FIELD_KINDS:
+        found = problems.problem(result.get("error_kind"))
+        result["problem"] = found
+        result["error"] = problems.english(found)
 
 
 def _record(run_id: str, planned: Planned, results: list[dict[str, Any]], *, dry_run: bool,
-            triggered_by: str) -> dict[str, Any]:
+            triggered_by: str, confirmed: bool = False) -> dict[str, Any]:
     """The outcome, in one transaction that takes its row locks only now."""
     for result in results:
         result["name"] = planned.names[result["key"]]
+        _plain_error(result)
         if not dry_run:
             _ledger(result, planned.modified[result["key"]])
     counts = {s: sum(r["status"] == s for r in results) for s in OUTCOMES}
@@ -158,10 +182,13 @@ def _record(run_id: str, planned: Planned, results: list[dict[str, Any]], *, dry
     failed = counts["failed"] > 0 or not planned.entries
     message = "" if planned.entries else "No planned LID is ready for SPLP"
     if not dry_run and not failed:
-        message = _record_step(planned.plan_id, run_id, triggered_by, counts)
+        message = _record_step(planned.plan_id, run_id, triggered_by, counts, confirmed)
+    stored: dict[str, Any] = {**counts, CONTENT: pkg.fingerprint(planned.entries)}
+    if confirmed:
+        stored[CONFIRMED] = True
     model.Session.execute(publication_run_table.update()
                           .where(publication_run_table.c.id == run_id)
-                          .values(results=results, counts=counts))
+                          .values(results=results, counts=stored))
     log.info("LID publication run %s of plan %s%s: %s", run_id, planned.plan_id,
              " (dry run)" if dry_run else "", counts)
     return _finish(run_id, FAILED if failed else SUCCEEDED, message)
@@ -194,7 +221,8 @@ def _ledger(result: dict[str, Any], seen_modified: dt.datetime) -> None:
             lid.status = SYNCED
 
 
-def _record_step(plan_id: str, run_id: str, triggered_by: str, counts: dict[str, int]) -> str:
+def _record_step(plan_id: str, run_id: str, triggered_by: str, counts: dict[str, int],
+                 confirmed: bool = False) -> str:
     """Step 15 done: the plan moves to ``synced`` (also after a failed check: SOP loop)."""
     locked = Plan.get(plan_id, for_update=True)
     assert locked is not None
@@ -205,5 +233,24 @@ def _record_step(plan_id: str, run_id: str, triggered_by: str, counts: dict[str,
     actor = model.User.get(triggered_by) if triggered_by else None
     locked.status = transition.target
     plans.touch(locked)
-    plans.record(locked, transition, actor, data={"run_id": run_id, "counts": counts})
+    note = ("Synchronised without a successful dry run, confirmed by the user"
+            if confirmed else "")
+    plans.record(locked, transition, actor, note=note,
+                 data={"run_id": run_id, "counts": counts, CONFIRMED: confirmed})
     return ""
+
+
+def sync_gate(plan: Plan) -> str:
+    """Whether a real run of the plan may start: ``""`` after a successful dry run of the
+    plan's current content; ``"failed"`` when its latest finished dry run failed (that blocks,
+    confirmation or not); ``"missing"`` otherwise (a confirmation lets it start)."""
+    finished = [r for r in PublicationRun.recent(plan.id, limit=50)
+                if r.dry_run and r.status in (SUCCEEDED, FAILED)]
+    if not finished:
+        return "missing"
+    latest = finished[0]
+    if latest.status == FAILED:
+        return "failed"
+    if (latest.counts or {}).get(CONTENT) == pkg.fingerprint(_read(plan).entries):
+        return ""
+    return "missing"

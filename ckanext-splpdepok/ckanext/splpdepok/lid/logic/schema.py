@@ -98,6 +98,7 @@ def sync_schema(not_empty: Validator, default: Validator, splpdepok_bool: Valida
     return {
         "id": [not_empty, _text(253)],
         "dry_run": [default(False), splpdepok_bool],
+        "confirm_without_dry_run": [default(False), splpdepok_bool],
         "background": [default(True), splpdepok_bool],
     }
 
@@ -113,3 +114,15 @@ def check_schema(not_empty: Validator, default: Validator, splpdepok_bool: Valid
 @validator_args
 def report_schema(ignore_missing: Validator) -> Schema:
     return {"id": [ignore_missing, _text(253)], **paging(default_limit=100)}
+
+
+@validator_args
+def manual_schema(not_empty: Validator, ignore_missing: Validator) -> Schema:
+    """A manual record (publication in the SPLP portal, connection check) with evidence."""
+    return {
+        "id": [not_empty, _text(253)],
+        "outcome": [ignore_missing, _text(20)],
+        "evidence_url": [ignore_missing, _text(2000)],
+        "evidence_upload": [ignore_missing],
+        "note": [ignore_missing, _text(2000)],
+    }

@@ -7,6 +7,7 @@ client secret or an access token (messages built from remote bodies are passed t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 MASK = "***"
 
@@ -37,6 +38,7 @@ class SplpError(Exception):
         code: int | str | None = None,
         operation: str | None = None,
         network_kind: str | None = None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -45,6 +47,8 @@ class SplpError(Exception):
         self.operation = operation
         # dns, tcp, tls or timeout when the network failed before any HTTP answer.
         self.network_kind = network_kind
+        # What names the cause (setting or variable names, never their values).
+        self.details: dict[str, Any] = dict(details or {})
 
     def __repr__(self) -> str:
         return (
