@@ -1,9 +1,7 @@
 """Template helpers of the Katalog LID pages and of the dataset-page snippet."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import ckan.plugins.toolkit as tk
 from ckanext.splpdepok.common.context import request_context
@@ -80,20 +78,8 @@ def splpdepok_lid_problem(found: Any, fallback: str = "") -> str:
     return tk._(str(found["msgid"])) % args if args else tk._(str(found["msgid"]))
 
 
-def splpdepok_lid_wib(value: Any) -> str:
-    """An ISO 8601 time (UTC, as the API gives it) as WIB: ``02-12-2026 19:05 WIB``."""
-    try:
-        stamp = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value or "")
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.timezone.utc)
-    return stamp.astimezone(ZoneInfo("Asia/Jakarta")).strftime("%d-%m-%Y %H:%M WIB")
-
-
 def all_helpers() -> dict[str, Any]:
     return {f.__name__: f for f in (
         splpdepok_lid_status_label, splpdepok_lid_classification_label,
         splpdepok_lid_plan_status_label, splpdepok_lids_for_dataset, splpdepok_lid_datasets,
-        splpdepok_lid_allowed, splpdepok_lid_sync_gate, splpdepok_lid_problem,
-        splpdepok_lid_wib)}
+        splpdepok_lid_allowed, splpdepok_lid_sync_gate, splpdepok_lid_problem)}
