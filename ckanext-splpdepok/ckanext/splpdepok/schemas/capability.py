@@ -47,4 +47,16 @@ def after_dataset_saved(context: Any, pkg_dict: Mapping[str, Any]) -> None:
         return  # Kategori is the SDI schema's field; a plain CKAN keeps extras as they are
     package_id = pkg_dict.get("id")
     if isinstance(package_id, str):
-        join_theme_groups(context, package_id)
+        join_theme_groups(context, package_id, _saved_theme(pkg_dict))
+
+
+def _saved_theme(pkg_dict: Mapping[str, Any]) -> str | None:
+    """Kategori of the validated dict: top level, or the extra scheming stores it as."""
+    theme = pkg_dict.get("theme")
+    if isinstance(theme, str):
+        return theme
+    for extra in pkg_dict.get("extras") or []:
+        if isinstance(extra, Mapping) and extra.get("key") == "theme":
+            value = extra.get("value")
+            return value if isinstance(value, str) else None
+    return None

@@ -14,8 +14,15 @@ from typing import Any
 from ckan import model
 from ckanext.splpdepok.schemas import rules
 
-# Context key: the Kategori stored before this update (set by the theme validator).
-PREVIOUS_THEME = "splpdepok_previous_theme"
+# The Kategori stored before an update, kept on the Package instance being updated (the
+# validators get a copy of the action's context, so it cannot carry it to the after-save hook).
+PREVIOUS_THEME = "_splpdepok_previous_theme"
+
+
+def remember_previous_theme(package: model.Package) -> None:
+    """Called by the theme validator during ``package_update`` (before anything is saved)."""
+    if not hasattr(package, PREVIOUS_THEME):
+        setattr(package, PREVIOUS_THEME, package.extras.get("theme"))
 
 
 def _groups() -> list[model.Group]:
@@ -55,22 +62,23 @@ def _group_ids(theme: Any) -> set[str]:
     return ids
 
 
-def join_theme_groups(context: Any, package_id: str) -> None:
-    """After a dataset is saved: membership in the groups its Kategori names."""
+def join_theme_groups(context: Any, package_id: str, theme: str | None) -> None:
+    """After a dataset is saved: membership in the groups its Kategori (``theme``) names."""
     package = model.Package.get(package_id)
     if package is None or package.type != "dataset":
         return
-    previous = context.pop(PREVIOUS_THEME, None) if isinstance(context, dict) else None
-    wanted = _group_ids(package.extras.get("theme"))
+    previous = package.__dict__.pop(PREVIOUS_THEME, None)
+    wanted = _group_ids(theme)
     leaving = _group_ids(previous) - wanted
     members = {m.group_id: m for m in model.Session.query(model.Member).filter(
         model.Member.table_name == "package", model.Member.table_id == package.id)}
     for group_id in wanted:
         member = members.get(group_id)
         if member is None:
-            model.Session.add(model.Member(table_name="package", table_id=package.id,
-                                           group_id=group_id, capacity="public",
-                                           state="active"))
+            # Member(group_id=...) is overwritten by its group=None default: pass the group
+            model.Session.add(model.Member(group=model.Group.get(group_id),
+                                           table_name="package", table_id=package.id,
+                                           capacity="public", state="active"))
         elif member.state != "active":
             member.state = "active"
     for group_id in leaving:

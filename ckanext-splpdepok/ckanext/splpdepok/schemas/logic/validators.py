@@ -113,7 +113,7 @@ def splpdepok_theme(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
                   context: Any) -> None:
         package = context.get("package") if isinstance(context, dict) else None
         if package is not None and key == ("theme",):
-            context[themes.PREVIOUS_THEME] = package.extras.get("theme")
+            themes.remember_previous_theme(package)
         label = field_label(field, str(key[-1]))
         text = _text_value(key, data, errors, label)
         if text is None:
@@ -259,12 +259,11 @@ def _would_be_public(data: dict[Key, Any], context: Any) -> bool:
 def _has_resources(data: dict[Key, Any], context: Any) -> bool:
     if any(len(k) == 3 and k[0] == "resources" for k in data):
         return True
-    if ("resources",) in data:
-        return False  # an explicit empty list
+    # No resources in the dict: CKAN's save then deletes the stored ones, except for a partial
+    # update (the web form's stages), which keeps them (model_save.package_resource_list_save).
     package = _stored(context)
-    if package is None:
-        return False
-    return bool(package.resources)
+    partial = isinstance(context, dict) and context.get("allow_partial_update")
+    return bool(package is not None and partial and package.resources)
 
 
 def all_validators() -> dict[str, Any]:
