@@ -53,7 +53,8 @@ def _shown(value: str) -> str:
 
 def _text_value(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
                 label: str) -> str | None:
-    """The field's value as stripped text; None when empty or missing (nothing to check).
+    """The field's value as stripped text; None when missing (nothing to check); an empty
+    value is removed and stops the chain.
 
     Numbers are read as their digits (an API client may send 2024); anything else, NUL bytes
     and lone surrogates are an error that stops the field's chain."""
@@ -68,8 +69,13 @@ def _text_value(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
         errors[key].append(tk._("{label}: contains characters that are not allowed")
                            .format(label=label))
         raise StopOnError
+    if not text:
+        # Nothing chosen or typed: the field is left out (as ignore_missing does), so no empty
+        # value is stored, faceted or sent to the national catalog.
+        data.pop(key, None)
+        raise StopOnError
     data[key] = text
-    return text or None
+    return text
 
 
 @scheming_validator
