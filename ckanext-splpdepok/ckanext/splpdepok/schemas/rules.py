@@ -92,8 +92,8 @@ def choice(value: str, options: Mapping[str, Iterable[str]]) -> str | None:
 def categories(value: str) -> list[str]:
     """Kategori may name several themes, separated by commas (as ``dcat_vocab`` reads it)."""
     seen: list[str] = []
-    for part in value.split(","):
-        part = part.strip()
+    for raw in value.split(","):
+        part = raw.strip()
         if part and part not in seen:
             seen.append(part)
     return seen
