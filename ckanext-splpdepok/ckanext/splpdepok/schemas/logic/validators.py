@@ -12,7 +12,6 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import StopOnError
-from ckanext.scheming.validation import scheming_validator
 from ckanext.splpdepok.common import clock
 from ckanext.splpdepok.schemas import rules
 from ckanext.splpdepok.schemas.logic import themes
@@ -20,6 +19,15 @@ from ckanext.splpdepok.schemas.logic import themes
 Key = tuple[Any, ...]
 Validator = Callable[[Key, dict[Key, Any], dict[Key, list[str]], Any], None]
 _SHOWN_VALUE = 60  # characters of a rejected value repeated in its message
+
+
+def scheming_validator(fn: Callable[..., Validator]) -> Callable[..., Validator]:
+    """ckanext-scheming's marker (``ckanext.scheming.validation.scheming_validator``): scheming
+    calls the function with (field, schema) to build the field's validator. Set here rather
+    than imported: scheming's validation module collects every plugin's validators while it
+    is being imported, so importing it from a validator module is circular."""
+    setattr(fn, "is_a_scheming_validator", True)  # noqa: B010
+    return fn
 
 
 def current_lang() -> str:
