@@ -36,14 +36,14 @@ def test_the_form_refuses_bad_data_and_publishes_only_with_an_uploaded_file(
     summary = page.locator(".error-explanation")
     expect(summary).to_contain_text("Data Prioritas (tahun): isi tahun antara 2019 dan")
     expect(summary).to_contain_text("Dimensi Data Awal: 2025-13-45 bukan tanggal yang sah")
-    assert demo_portal.get("/api/3/action/package_show?id=uji-formulir-dataset",
+    assert demo_portal.get("/api/3/action/package_show?id=uji-formulir-dataset-kesehatan",
                            token=token).status_code == 404
 
     page.fill("#field-prioritas_tahun", "2025")
     page.fill("#field-temporal_start", "2020")
     page.locator("form#dataset-edit button[name=save]").click()
     page.wait_for_load_state("networkidle")
-    assert _state(demo_portal, token, "uji-formulir-dataset")["state"] == "draft"
+    assert _state(demo_portal, token, "uji-formulir-dataset-kesehatan")["state"] == "draft"
     _finish_without_and_then_with_an_upload(page, demo_portal, token, tmp_path)
 
 
@@ -57,10 +57,10 @@ def _fill_stage_one_with_bad_year_and_date(page: Page, demo_portal: LiveServer) 
     assert "Data Statistik Sektoral" in kinds and "Data Geospasial" in kinds, kinds
 
     page.fill("#field-title", "Uji Formulir Dataset Kesehatan")
-    page.fill("#field-name", "uji-formulir-dataset")
-    page.select_option("#field-organizations", label="Dinas Kesehatan")
-    page.select_option("#field-jenis", "Statistik Sektoral")
-    page.select_option("#field-theme", "Kesehatan")
+    page.select_option("#field-organizations", label="Dinas Kesehatan", force=True)
+    page.select_option("#field-jenis", "Statistik Sektoral", force=True)
+    page.select_option("#field-theme", "Kesehatan", force=True)
+    page.select_option("#field-private", "False", force=True)  # public: needs a resource
     page.fill("#field-prioritas_tahun", "1999")
     page.fill("#field-temporal_start", "2025-13-45")
     page.locator("form#dataset-edit button[name=save]").click()
@@ -78,7 +78,7 @@ def _finish_without_and_then_with_an_upload(page: Page, demo_portal: LiveServer,
     finish = page.locator("form#resource-edit button[name=save][value=go-metadata]")
     finish.click()
     page.wait_for_load_state("networkidle")
-    assert _state(demo_portal, token, "uji-formulir-dataset")["state"] == "draft"
+    assert _state(demo_portal, token, "uji-formulir-dataset-kesehatan")["state"] == "draft"
     assert "/resource/new" in page.url
 
     expect(page.locator("#resource-upload-button")).to_be_visible()
@@ -88,9 +88,9 @@ def _finish_without_and_then_with_an_upload(page: Page, demo_portal: LiveServer,
     page.set_input_files("#field-resource-upload", str(data_file))
     page.fill("#field-name", "Penduduk per Kecamatan")
     page.locator("form#resource-edit button[name=save][value=go-metadata]").click()
-    page.wait_for_url(re.compile(r"/dataset/uji-formulir-dataset$"))
+    page.wait_for_url(re.compile(r"/dataset/uji-formulir-dataset-kesehatan$"))
 
-    pkg = _state(demo_portal, token, "uji-formulir-dataset")
+    pkg = _state(demo_portal, token, "uji-formulir-dataset-kesehatan")
     assert pkg["state"] == "active"
     assert pkg["theme"] == "Kesehatan" and pkg["jenis"] == "Statistik Sektoral"
     resource = pkg["resources"][0]
