@@ -118,9 +118,13 @@ class TestDatasetEndpoint:
     def test_minimal_dataset_conforms_too(self, app: Any) -> None:
         sysadmin = factories.Sysadmin()
         org = factories.Organization()
+        for theme in ("Olahraga", "Kesehatan"):  # Kategori names the portal's theme groups
+            factories.Group(name=theme.lower(), title=theme)
+        # (A resource without any address is refused now: the schema needs a link or a file.)
         pkg = call_action(
             "package_create", context={"user": sysadmin["name"]}, name="bare", owner_org=org["id"],
-            resources=[{"url": "", "name": "belum ada tautan"}, {"url": "http://x.test/a.xyz"}],
+            resources=[{"url": "http://x.test/halaman", "name": "halaman"},
+                       {"url": "http://x.test/a.xyz"}],
             theme="Olahraga, Kesehatan", accrualPeriodicity="Sewaktu-waktu",
         )
         g = _graph(app, f"/dataset/{pkg['id']}.ttl", "turtle")

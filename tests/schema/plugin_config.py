@@ -32,8 +32,23 @@ PLAIN_CKAN_MARKS = [
 ]
 
 
+def theme_group(title: str = "Kependudukan") -> dict[str, Any]:
+    """The theme group a Kategori value names (Kategori must be one of the portal's groups);
+    created on first use."""
+    from ckan import model
+    from ckan.tests import factories
+    from ckan.tests.helpers import call_action
+
+    name = title.casefold().replace(" ", "-")
+    if model.Group.get(name) is None:
+        factories.Group(name=name, title=title)
+    return call_action("group_show", id=name)
+
+
 def national_fields() -> dict[str, str]:
-    """A complete set of valid SDI + local field values for package_create."""
+    """A complete set of valid SDI + local field values for package_create (the theme group
+    its Kategori names is created when missing, so call it with the database up)."""
+    theme_group(NATIONAL_VALUES["theme"])
     return {
         "notes": "Jumlah penduduk **per kecamatan** <b>Kota Depok</b> & sekitarnya.",
         "tag_string": "penduduk,kecamatan",

@@ -16,7 +16,7 @@ NATIONAL_VALUES: dict[str, str] = {
     "id_sds": "SDS-001",
     "satuan": "Jiwa",
     "ukuran": "Jumlah",
-    "jenis": "Data Statistik Sektoral",
+    "jenis": "Statistik Sektoral",
     "theme": "Kependudukan",
     "accrualPeriodicity": "Tahunan",
     "accessRights": "terbuka",

@@ -20,7 +20,7 @@ NATIONAL = {
     "id_sds": "SDS-001",
     "satuan": "Jiwa",
     "ukuran": "Jumlah",
-    "jenis": "Data Statistik Sektoral",
+    "jenis": "Statistik Sektoral",
     "theme": "Kependudukan",
     "accrualPeriodicity": "Tahunan",
     "accessRights": "terbuka",

@@ -83,20 +83,17 @@ def test_descriptions_use_schema_labels() -> None:
     assert english[0] == {"field": "author", "label": "Data producer"}
 
 
-def test_indonesian_choice_errors_match_the_schema_choices() -> None:
-    """schema.po translates CKAN's one_of message, which embeds the allowed values verbatim."""
-    from pathlib import Path
-
-    from babel.messages.pofile import read_po
+def test_every_select_field_is_checked_by_the_label_naming_validator() -> None:
+    """Selects use splpdepok_choice (Indonesian message with the field label and the choice
+    labels) instead of CKAN's one_of, whose message lists raw codes."""
     from ckanext.splpdepok.schemas import fields
 
-    po = Path(fields.__file__).parents[1] / "i18n/id/LC_MESSAGES/parts/schema.po"
-    with po.open("rb") as handle:
-        catalog = read_po(handle)
-    select_fields = [f for f, spec in fields.dataset_fields().items() if spec.get("choices")]
-    assert len(select_fields) == 4
-    for name in select_fields:
-        msgid = f"Value must be one of {list(fields.choices(name))}"
-        message = catalog.get(msgid)
-        assert message is not None and isinstance(message.string, str), name
-        assert message.string.startswith("Nilai harus"), name
+    selects = {f: spec for f, spec in fields.dataset_fields().items()
+               if spec.get("preset") == "select"}
+    assert set(selects) == {"jenis", "theme", "accrualPeriodicity", "accessRights",
+                            "publisher_type", "tingkat_penyajian"}
+    for name, spec in selects.items():
+        wanted = "splpdepok_theme" if name == "theme" else "splpdepok_choice"
+        assert wanted in spec["validators"].split(), name
+        assert "scheming_choices" not in spec["validators"], name
+    assert fields.dataset_fields()["theme"]["choices_helper"] == "splpdepok_theme_choices"

@@ -15,6 +15,7 @@ from tests.schema.plugin_config import (
     SDI_SCHEMA_MARKS,
     national_fields,
     resources,
+    theme_group,
 )
 
 
@@ -50,6 +51,7 @@ class TestSdiSchema:
         assert pkg["title"] == "minimal"
         assert pkg["publisher_type"] == "daerah-kota"  # the city's own portal
         assert "accessRights" not in pkg or not pkg["accessRights"]
+        assert pkg["state"] == "draft"  # no resource yet: not public
 
     def test_national_fields_are_top_level_in_show_and_search(self) -> None:
         org = factories.Organization()
@@ -67,8 +69,10 @@ class TestSdiSchema:
 
     def test_national_fields_filter_and_facet(self, app: Any) -> None:
         org = factories.Organization()
-        _create(org, name="penduduk", **national_fields())
-        _create(org, name="sekolah", **{**national_fields(), "theme": "Pendidikan"})
+        theme_group("Pendidikan")
+        _create(org, name="penduduk", **national_fields(), resources=resources())
+        _create(org, name="sekolah", **{**national_fields(), "theme": "Pendidikan"},
+                resources=resources())
         result = call_action(
             "package_search", fq='theme:"Kependudukan"',
             **{"facet.field": ["theme", "prioritas_tahun", "accessRights"]},
@@ -85,7 +89,7 @@ class TestSdiSchema:
 
     def test_api_endpoint_carries_national_fields(self, app: Any) -> None:
         org = factories.Organization()
-        _create(org, **national_fields())
+        _create(org, **national_fields(), resources=resources())
         body = app.get("/api/3/action/package_show", query_string={"id": "penduduk"}).json
         assert body["result"]["satuan"] == "Jiwa"
         assert body["result"]["accessRights"] == "terbuka"

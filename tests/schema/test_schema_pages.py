@@ -60,9 +60,9 @@ def test_form_submission_validates_and_saves(app: Any) -> None:
     assert bad.status_code == 200
     start = bad.body.index("error-explanation")
     errors = bad.body[start:bad.body.index("</ul>", start)]
-    assert 'data-field-label="accessRights">Akses Data:' in errors
-    # CKAN's English one_of message, translated by schema.po (splpdepok's ITranslation).
-    assert "Nilai harus salah satu dari: terbuka, terbatas, tertutup" in errors
+    # The validator's message names the field once and offers the choice labels (schema.po).
+    assert ('data-field-label="accessRights">Akses Data: &#34;bebas&#34; bukan salah satu '
+            'pilihan; pilih salah satu dari: Terbuka, Terbatas, Tertutup</li>') in errors
     assert 'value="Jiwa"' in bad.body  # the editor's input is kept
 
     form["accessRights"] = "terbuka"

@@ -5,10 +5,13 @@ registered here through ``tk.blanket``.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.splpdepok import cli, registry
+from ckanext.splpdepok.schemas import capability as schemas
 
 
 @tk.blanket.actions(registry.actions)
@@ -21,6 +24,8 @@ from ckanext.splpdepok import cli, registry
 class SplpdepokPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
 
@@ -28,3 +33,16 @@ class SplpdepokPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "splpdepok")
+
+    # IFacets: the search facets of /dataset (schemas/logic/facets.py)
+
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        return schemas.dataset_facets(facets_dict, package_type)
+
+    # IPackageController: a dataset joins the theme groups its Kategori names
+
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        schemas.after_dataset_saved(context, pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        schemas.after_dataset_saved(context, pkg_dict)
