@@ -23,10 +23,6 @@ from sqlalchemy.engine import make_url
 from tests.support.live_server import LiveServer, run_ckan
 
 REMOTE_PLUGINS = ["splpdepok_search"]
-SDI_SCHEMA_CONFIG = {
-    "scheming.dataset_schemas": "ckanext.splpdepok.schemas:sdi_dataset.yaml",
-    "scheming.presets": "ckanext.scheming:presets.json ckanext.splpdepok.schemas:presets.json",
-}
 
 
 def remote_database_url(suffix: str = "") -> str:

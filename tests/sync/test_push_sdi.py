@@ -1,4 +1,5 @@
-"""Push to a remote CKAN running the SDI dataset schema: national fields travel as fields."""
+"""Push to a remote CKAN set up as the national portal is (its vendored SDI scheming schema,
+tests/sync/peers/sdi): national fields travel as schema fields, not extras."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,20 +8,21 @@ import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import factories
 
-from tests.support.remote_ckan import SDI_SCHEMA_CONFIG, RemoteCkan, start_remote
+from tests.support.harvester import NATIONAL_SCHEMA
+from tests.support.remote_ckan import RemoteCkan, start_remote
 from tests.sync.support import FAST, assert_converged, national_dataset, national_fields
 
 pytestmark = [pytest.mark.interop,
               pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
               *[pytest.mark.ckan_config(k, v) for k, v in FAST.items()]]
 NATIONAL = {"satuan": "Orang", "ukuran": "Jiwa", "accrualPeriodicity": "Tahunan",
-            "jenis": "statistik"}
+            "jenis": "Statistik Sektoral"}
 
 
 @pytest.fixture(scope="module")
 def sdi_remote() -> Iterator[RemoteCkan]:
     remote = start_remote("sdi-remote", ["splpdepok_search", "scheming_datasets"],
-                          SDI_SCHEMA_CONFIG, db_suffix="sdi")
+                          NATIONAL_SCHEMA, db_suffix="sdi")
     yield remote
     remote.server.stop()
 
