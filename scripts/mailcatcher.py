@@ -70,7 +70,7 @@ def start(directory: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="development SMTP server: every mail as .eml")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     parser.add_argument("--port", type=int,
                         default=int(os.environ.get("SPLPDEPOK_SMTP_PORT") or DEFAULT_PORT))

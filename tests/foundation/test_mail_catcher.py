@@ -8,7 +8,6 @@ the generated ini, must reach it with a password-reset mail whose link is CKAN's
 from __future__ import annotations
 
 import configparser
-import email
 import email.policy
 import os
 import smtplib
@@ -17,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +63,7 @@ def catcher(tmp_path: Path) -> Iterator[Catcher]:
 
 
 def _read(path: Path) -> EmailMessage:
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    return message
+    return BytesParser(EmailMessage, policy=email.policy.default).parsebytes(path.read_bytes())
 
 
 def test_a_message_sent_with_smtplib_is_kept_intact(catcher: Catcher) -> None:
