@@ -127,8 +127,8 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Visitors:
     """One browser context per (width, role), signed in once."""
 
-    def __init__(self, browser: Browser, portal: Portal) -> None:
-        self.browser, self.portal = browser, portal
+    def __init__(self, chromium: Browser, portal: Portal) -> None:
+        self.browser, self.portal = chromium, portal
         self.contexts: dict[tuple[str, str], BrowserContext] = {}
 
     def page(self, width: str, who: str) -> Page:
@@ -159,7 +159,7 @@ class Visitors:
 
 
 @pytest.fixture(scope="module")
-def visitors(browser: Browser, portal: Portal) -> Iterator[Visitors]:
+def visitors(browser: Browser, portal: Portal) -> Iterator[Visitors]:  # noqa: F811
     crowd = Visitors(browser, portal)
     yield crowd
     crowd.close()
@@ -188,7 +188,10 @@ CONTRAST = """(el) => {
   let layers = [], node = el;
   while (node && node.nodeType === 1) {
     const c = rgba(getComputedStyle(node).backgroundColor);
-    if (c.length >= 3 && (c.length < 4 || c[3] > 0)) { layers.push(c); if (c.length < 4 || c[3] >= 1) break; }
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0)) {
+      layers.push(c);
+      if (c.length < 4 || c[3] >= 1) break;
+    }
     node = node.parentElement;
   }
   let bg = [255, 255, 255];
