@@ -10,6 +10,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckanext.splpdepok.common import clock
 from ckanext.splpdepok.common.context import request_context
+from ckanext.splpdepok.lid.model import Plan
 from ckanext.splpdepok.lid.workflow import SUBJECT as PLAN_SUBJECT
 from ckanext.splpdepok.registration.logic.export import wib
 from ckanext.splpdepok.registration.model import Registration
@@ -50,6 +51,8 @@ def registration(id: str) -> Any:
     denied = _denied()
     if denied is not None:
         return denied
+    if Registration.get(id) is None:  # the walidata may know that it does not exist
+        return tk.abort(404, tk._("Registration not found"))
     try:
         found = tk.get_action("splpdepok_registration_show")(request_context(), {"id": id})
     except tk.ObjectNotFound:
@@ -70,6 +73,8 @@ def plan(id: str) -> Any:
     denied = _denied()
     if denied is not None:
         return denied
+    if Plan.get(id) is None:
+        return tk.abort(404, tk._("Connection plan not found"))
     try:
         found = tk.get_action("splpdepok_lid_plan_show")(request_context(), {"id": id})
     except tk.ObjectNotFound:

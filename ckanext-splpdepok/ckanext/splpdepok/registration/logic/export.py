@@ -50,7 +50,7 @@ HEADERS: dict[str, str] = {
     "full_name": "Full name", "email": "Email", "phone": "Phone",
     "organization": "Organization", "applicant": "Applicant",
     "registration_created": "Registered at (WIB)", "event_seq": "Event no.",
-    "event_time": "Event time (WIB)", "transition": "Action", "from_state": "From status",
+    "event_time": "Event time (WIB)", "transition": "SOP action", "from_state": "From status",
     "to_state": "To status", "sop_step": "SOP step", "step_activity": "SOP activity",
     "actor": "Done by", "note": "Note", "elapsed_minutes": "Working time (minutes)",
     "standard_minutes": "Time standard (minutes)", "within_standard": "Within the standard",
@@ -137,14 +137,14 @@ def event_rows(registrations: Iterable[Registration]) -> list[dict[str, Any]]:
             "registration_created_at": reg.created, "all_documents": document_text(reg),
         }
         for event in events.for_subject(SUBJECT, reg.id):
-            rows.append(dict(base, **_event_base(SUBJECT, event), **{
+            rows.append({**base, **_event_base(SUBJECT, event), **{
                 "event_time": event.created.isoformat(timespec="seconds"),
                 "event_time_at": event.created,
                 "transition_code": event.transition,
                 "transition": event.transition, "from_state": event.from_state or "",
                 "to_state": event.to_state,
                 "documents": ", ".join((event.data or {}).get("documents") or []),
-            }))
+            }})
     return rows
 
 
@@ -158,7 +158,7 @@ def plan_rows(plans: Iterable[Plan]) -> list[dict[str, Any]]:
                 "tenant_domain": plan.tenant_domain, "plan_status": plan.status,
                 "plan_created": plan.created, "guide": guide}
         for event in events.for_subject(PLAN_SUBJECT, plan.id):
-            rows.append(dict(base, **_event_base(PLAN_SUBJECT, event)))
+            rows.append({**base, **_event_base(PLAN_SUBJECT, event)})
     return rows
 
 
