@@ -17,18 +17,9 @@ from ckan.tests import factories
 from ckanext.splpdepok.lid.workflow import CONNECTED, MACHINE, SUBJECT, SYNC_INSTRUCTED, SYNCED
 from ckanext.splpdepok.registration.model import Registration
 from ckanext.splpdepok.sop import model as events
+from openpyxl.utils import get_column_letter
 
-from tests.lid.conftest import (  # noqa: F401  (fixtures)
-    call,
-    lid_db,
-    lid_fields,
-    lid_people,
-    mail_to_test_smtp,
-    pdf_upload,
-    smtp_server,
-    splp_double,
-    splp_portal,
-)
+from tests.lid.conftest import call, lid_fields, pdf_upload
 
 pytestmark = pytest.mark.usefixtures("mail_to_test_smtp")
 HEX64 = re.compile(r"sha256:[0-9a-f]{64}\b")
@@ -76,6 +67,13 @@ def test_time_standard_report_counts_every_step_of_the_whole_path(
     assert by_step[1]["share_within"] is None and by_step[12]["share_within"] is not None
 
 
+def _dicts(sheet: Any) -> tuple[list[Any], list[dict[str, Any]]]:
+    """A sheet's header and its rows as dicts keyed by the header."""
+    header = [c.value for c in sheet[1]]
+    return header, [dict(zip(header, r, strict=True))
+                    for r in sheet.iter_rows(min_row=2, values_only=True)]
+
+
 def _workbook(app: Any, user: dict[str, Any]) -> openpyxl.Workbook:
     response = app.get("/ckan-admin/pendaftaran/ekspor.xlsx", headers=_auth(user))
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -90,13 +88,14 @@ def test_auditor_workbook(app: Any, full_path: SimpleNamespace) -> None:
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
-        assert all((sheet.column_dimensions[c.column_letter].width or 0) >= 6 for c in sheet[1])
+        letters = [get_column_letter(n) for n in range(1, sheet.max_column + 1)]
+        assert all(sheet.column_dimensions[x].width >= 6 for x in letters)
+        assert max(sheet.column_dimensions[x].width for x in letters) > 13  # not the default
 
     regs = book["Pendaftaran"]
-    header = [c.value for c in regs[1]]
+    header, rows = _dicts(regs)
     assert "Waktu kejadian (WIB)" in header and "Jenis pendaftaran" in header
     assert "registration_id" not in header
-    rows = [dict(zip(header, r, strict=True)) for r in regs.iter_rows(min_row=2, values_only=True)]
     assert {r["Status"] for r in rows} == {"Disetujui"}
     assert "Penyelenggara LID" in {r["Jenis pendaftaran"] for r in rows}
     assert all(HEX64.search(str(r["Dokumen (SHA-256)"])) for r in rows)
@@ -109,9 +108,7 @@ def test_auditor_workbook(app: Any, full_path: SimpleNamespace) -> None:
     assert "hh:mm" in regs.cell(row=2, column=time_col).number_format
 
     plans = book["Rencana LID"]
-    plan_header = [c.value for c in plans[1]]
-    plan_rows = [dict(zip(plan_header, r, strict=True))
-                 for r in plans.iter_rows(min_row=2, values_only=True)]
+    _plan_header, plan_rows = _dicts(plans)
     assert [r["Langkah SOP"] for r in plan_rows] == list(range(11, 19))
     assert plan_rows[4]["Catatan"] == "manual sync"
     assert "https://splp.example/bukti" in plan_rows[4]["Referensi bukti"]
@@ -122,9 +119,7 @@ def test_auditor_workbook(app: Any, full_path: SimpleNamespace) -> None:
         seconds=1)
 
     report = book["Standar Waktu"]
-    report_header = [c.value for c in report[1]]
-    counted = {r[0]: r[report_header.index("Jumlah")]
-               for r in report.iter_rows(min_row=2, values_only=True)}
+    counted = {r["Langkah SOP"]: r["Jumlah"] for r in _dicts(report)[1]}
     assert counted[1] == 1 and counted[11] == 1 and all(counted[n] >= 1 for n in range(1, 19))
 
 

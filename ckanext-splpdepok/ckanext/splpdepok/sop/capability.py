@@ -1,5 +1,6 @@
 """What sop adds to CKAN (see ckanext.splpdepok.registry): the SOP table's read action, its
-label helpers, the printable records (pages and their auth), the 18 step-standard settings and the ``ckan splpdepok sop`` trace."""
+label helpers, the printable records (pages and their auth), the 18 step-standard settings
+and the ``ckan splpdepok sop`` trace."""
 from __future__ import annotations
 
 from typing import Any

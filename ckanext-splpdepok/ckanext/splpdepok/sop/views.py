@@ -41,8 +41,10 @@ def wib_text(value: Any) -> str:
     return f"{shown:%d-%m-%Y %H:%M} WIB" if shown else "—"
 
 
-def _events(subject_type: str, subject_id: str) -> list[dict[str, Any]]:
-    return [dict(e.dictize(), subject_type=subject_type, created_wib=wib_text(e.created))
+def _events(subject_type: str, subject_id: str, variant: str = "") -> list[dict[str, Any]]:
+    """The subject's events with what the page shows (``variant``: a registration's kind)."""
+    return [dict(e.dictize(), subject_type=subject_type, variant=variant,
+                 created_wib=wib_text(e.created))
             for e in events.for_subject(subject_type, subject_id)]
 
 
@@ -64,7 +66,7 @@ def registration(id: str) -> Any:
                  for d in (reg.documents() if reg else [])]
     return tk.render(TEMPLATE, {
         "kind": "registration", "record": found, "record_id": found["id"],
-        "events": _events(REGISTRATION_SUBJECT, found["id"]), "documents": documents,
+        "events": _events(REGISTRATION_SUBJECT, found["id"], found["kind"]), "documents": documents,
         "generated": wib_text(clock.now())})
 
 

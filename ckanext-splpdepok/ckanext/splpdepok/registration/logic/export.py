@@ -100,9 +100,8 @@ def evidence_text(data: dict[str, Any] | None) -> str:
     for key, value in sorted((data or {}).items()):
         if key in ("clock", "fields") or value in (None, "", [], {}):
             continue
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        parts.append(f"{key}: {value}")
+        shown = ", ".join(str(v) for v in value) if isinstance(value, list) else value
+        parts.append(f"{key}: {shown}")
     return "; ".join(parts)
 
 
@@ -211,7 +210,7 @@ _REGISTRATION_SHEET: tuple[Column, ...] = (
     ("event_time", lambda r: wib(r["event_time_at"])),
     ("sop_step", _key("sop_step")), ("step_activity", _key("step_activity")),
     ("transition", lambda r: sop_helpers.splpdepok_sop_label(
-        SUBJECT, r["transition_code"], r["from_state"] or None)),
+        SUBJECT, r["transition_code"], r["from_state"] or None, r["kind"])),
     ("from_state", lambda r: splpdepok_registration_status_label(r["from_state"])
      if r["from_state"] else ""),
     ("to_state", lambda r: splpdepok_registration_status_label(r["to_state"])),
