@@ -7,7 +7,6 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
-import openpyxl
 import pytest
 from ckan import model
 from ckan.tests import factories
@@ -142,25 +141,6 @@ def test_overdue_badge_and_filter(app: Any, people: SimpleNamespace, reg: Any) -
     page = app.get("/ckan-admin/pendaftaran?overdue=1", headers=_auth(people.walidata))
     html = page.get_data(as_text=True)
     assert "splpdepok-overdue" in html and fresh["id"] not in html
-
-
-def test_exports_hold_one_row_per_event(app: Any, people: SimpleNamespace, reg: Any) -> None:
-    act("return", people.walidata, id=reg["id"], note="=HYPERLINK(\"http://evil\")")
-    headers = _auth(people.walidata)
-    xlsx = app.get("/ckan-admin/pendaftaran/ekspor.xlsx", headers=headers)
-    assert xlsx.headers["Content-Disposition"].startswith("attachment")
-    sheet = found(openpyxl.load_workbook(io.BytesIO(xlsx.get_data())).active)
-    rows = list(sheet.iter_rows(values_only=True))
-    header, body = rows[0], rows[1:]
-    assert len(body) == 3  # create, submit, return
-    as_dicts = [dict(zip(header, row, strict=True)) for row in body]
-    assert [r["transition"] for r in as_dicts] == ["create", "submit", "return"]
-    assert [r["sop_step"] for r in as_dicts] == [1, 2, 3]
-    assert str(as_dicts[2]["note"]).startswith("=HYPERLINK")
-    assert sheet.cell(row=4, column=header.index("note") + 1).data_type == "s"
-    csv_text = app.get("/ckan-admin/pendaftaran/ekspor.csv", headers=headers).get_data(
-        as_text=True)
-    assert len(csv_text.strip().splitlines()) == 4 and "'=HYPERLINK" in csv_text
 
 
 def test_sla_report_page(app: Any, people: SimpleNamespace, reg: Any) -> None:

@@ -1,5 +1,6 @@
 """What sop adds to CKAN (see ckanext.splpdepok.registry): the SOP table's read action, its
-label helpers, the 18 step-standard settings and the ``ckan splpdepok sop`` trace."""
+label helpers, the printable records (pages and their auth), the 18 step-standard settings
+and the ``ckan splpdepok sop`` trace."""
 from __future__ import annotations
 
 from typing import Any
@@ -17,7 +18,8 @@ def actions() -> dict[str, Any]:
 def auth_functions() -> dict[str, Any]:
     from ckanext.splpdepok.sop.logic import auth
 
-    return {"splpdepok_sop_steps": auth.sop_steps}
+    return {"splpdepok_sop_steps": auth.sop_steps,
+            "splpdepok_sop_record_print": auth.sop_record_print}
 
 
 def validators() -> dict[str, Any]:
@@ -33,6 +35,12 @@ def helpers() -> dict[str, Any]:
     return {f.__name__: f for f in (h.splpdepok_sop_label, h.splpdepok_sop_actor_label,
                                     h.splpdepok_sop_activity_label, h.splpdepok_sop_step,
                                     h.splpdepok_sop_standard)}
+
+
+def blueprints() -> list[Any]:
+    from ckanext.splpdepok.sop import views
+
+    return [views.blueprint]
 
 
 def declare_config_options(declaration: Declaration, key: Key) -> None:

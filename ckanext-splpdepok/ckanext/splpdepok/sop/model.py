@@ -134,10 +134,14 @@ def record(subject_type: str, subject_id: str, transition: Transition, *,
     return event
 
 
-def measured_samples(subject_type: str | None = None) -> list[tuple[int, float]]:
-    """(step, elapsed minutes) of every measured event, for the compliance report."""
-    query = model.Session.query(SopEvent.step, SopEvent.elapsed_minutes).filter(
-        events_table.c.elapsed_minutes.isnot(None))
+def measured_samples(subject_type: str | None = None) -> list[tuple[int, float | None]]:
+    """(step, elapsed minutes) of every event, for the compliance report.
+
+    Events that were not measured (a draft created, a plan prepared: their clock started on
+    paper) come with ``None`` minutes: they still count as the step having happened. Before,
+    they were filtered out and the report said 0 for steps 1 and 11.
+    """
+    query = model.Session.query(SopEvent.step, SopEvent.elapsed_minutes)
     if subject_type:
         query = query.filter(SopEvent.subject_type == subject_type)
     return [(step, minutes) for step, minutes in query]

@@ -78,32 +78,41 @@ def parse_standard(text: str, session_minutes: float) -> float:
 class StepFigures:
     step: int
     count: int
+    measured: int
     median_minutes: float | None
     within_standard: int
     standard_minutes: float
 
     @property
     def share_within(self) -> float | None:
-        return self.within_standard / self.count if self.count else None
+        """Share of the measured events within the standard (None when none was measured)."""
+        return self.within_standard / self.measured if self.measured else None
 
 
-def compliance(samples: Iterable[tuple[int, float]],
+def compliance(samples: Iterable[tuple[int, float | None]],
                standards: dict[int, float]) -> list[StepFigures]:
-    """Per SOP step: how many measured events, median time, share within the standard.
+    """Per SOP step: how many events, median time, share within the standard.
 
-    ``samples`` are (step, elapsed working minutes); every step in ``standards`` gets a row,
-    zero counts included, so the report shows steps nobody has reached yet.
+    ``samples`` are (step, elapsed working minutes, or None for an event whose clock started
+    outside the portal, e.g. step 1's draft and step 11's plan: they happened, so they count,
+    but they have no time to compare). Every step in ``standards`` gets a row, zero counts
+    included, so the report shows steps nobody has reached yet.
     """
     by_step: dict[int, list[float]] = {n: [] for n in standards}
+    counts: dict[int, int] = dict.fromkeys(standards, 0)
     for number, minutes in samples:
-        by_step.setdefault(number, []).append(minutes)
+        counts[number] = counts.get(number, 0) + 1
+        values_of_step = by_step.setdefault(number, [])
+        if minutes is not None:
+            values_of_step.append(minutes)
     rows = []
     for number in sorted(by_step):
         values = by_step[number]
         standard = standards.get(number, 0.0)
         rows.append(StepFigures(
             step=number,
-            count=len(values),
+            count=counts.get(number, 0),
+            measured=len(values),
             median_minutes=statistics.median(values) if values else None,
             within_standard=sum(1 for v in values if v <= standard),
             standard_minutes=standard,
