@@ -105,14 +105,15 @@ def _number(value: float) -> str:
 
 
 def splpdepok_working_hours() -> str:
-    """The SOP's working time: "Monday–Friday, 08:00–16:00 WIB"."""
+    """The SOP's working time: "Monday\u2013Friday, 08:00\u201316:00 WIB"."""
     calendar = standards.calendar()
     days = sorted(calendar.workdays)
     names = [tk._(_DAY_LABELS[d]) for d in days]
     consecutive = days == list(range(days[0], days[-1] + 1))
-    day_text = f"{names[0]}–{names[-1]}" if consecutive and len(days) > 2 else ", ".join(names)
+    day_text = (f"{names[0]}\u2013{names[-1]}" if consecutive and len(days) > 2
+                else ", ".join(names))
     zone = ZONE_NAMES.get(calendar.timezone, calendar.timezone)
-    return (f"{day_text}, {calendar.start.strftime('%H:%M')}–"
+    return (f"{day_text}, {calendar.start.strftime('%H:%M')}\u2013"
             f"{calendar.end.strftime('%H:%M')} {zone}")
 
 
