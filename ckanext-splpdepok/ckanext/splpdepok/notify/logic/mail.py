@@ -3,7 +3,8 @@
 Texts are Jinja templates under templates/splpdepok/notify/<name>.txt (first line: subject),
 and the on-site notice's own short text under notices/<name>.txt (first line: the notice,
 then an optional detail), rendered with the extension's own compiled catalog, so mails read
-the same from a web request, a CLI command or a background job. Each send also leaves an on-site notice for portal users.
+the same from a web request, a CLI command or a background job. Each send also leaves an
+on-site notice for portal users.
 """
 from __future__ import annotations
 
