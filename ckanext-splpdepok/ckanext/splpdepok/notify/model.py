@@ -60,9 +60,20 @@ def add(user_id: str, subject: str, body: str, link: str = "") -> Notice:
 
 
 def add_notice(message: Message) -> None:
-    """Adds the on-site notice of a mail (in the caller's transaction)."""
-    if message.recipient.user_id:
+    """Adds the on-site notice of a mail (in the caller's transaction): its own short text
+    when the message has one, else the mail's subject and body."""
+    if not message.recipient.user_id:
+        return
+    if message.notice:
+        add(message.recipient.user_id, message.notice, message.notice_detail, message.link)
+    else:
         add(message.recipient.user_id, message.subject, message.body, message.link)
+
+
+def get_own(user_id: str, notice_id: str) -> Notice | None:
+    """One notice of ``user_id`` (None for someone else's: nobody opens another's notice)."""
+    notice = model.Session.get(Notice, notice_id)
+    return notice if notice is not None and notice.user_id == user_id else None
 
 
 def for_user(user_id: str, *, unread_only: bool = False, limit: int = NOTICE_PAGE,

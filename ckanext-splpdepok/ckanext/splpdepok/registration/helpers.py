@@ -1,9 +1,18 @@
 """Template helpers of the registration pages."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ckan.plugins.toolkit as tk
+from babel.dates import format_datetime
+from ckanext.splpdepok import config
+from ckanext.splpdepok.registration import guidance
+from ckanext.splpdepok.registration.workflow import SUBMITTED, review_step
+from ckanext.splpdepok.sop import sla
+from ckanext.splpdepok.sop.logic import standards
+from ckanext.splpdepok.sop.steps import ACTOR_LABELS
 
 KIND_LABELS = {
     "ippd": "Penyelenggara SPL IPPD",
@@ -48,8 +57,124 @@ def splpdepok_registration_organizations() -> list[tuple[str, str]]:
     return [(org.id, org.title or org.name) for org in organization_options()]
 
 
+# Short names of the calendar's time zone as Indonesians write them.
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _locale() -> str:
+    try:
+        return tk.h.lang() or "id"
+    except (AttributeError, RuntimeError, TypeError):
+        return config.notify_locale()
+
+
+def splpdepok_local_datetime(value: Any) -> str:
+    """A time as people in Depok read it: "Rabu, 3 Desember 2026 15:30 WIB" (the SOP
+    calendar's time zone, the page's language); "" for no value."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, dt.datetime):
+        return str(value)
+    zone_name = standards.calendar().timezone
+    moment = (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(
+        ZoneInfo(zone_name))
+    text = format_datetime(moment, "EEEE, d MMMM y HH:mm", locale=_locale())
+    return f"{text} {ZONE_NAMES.get(zone_name, zone_name)}"
+
+
+def splpdepok_standard_label(step: int) -> str:
+    """The configured time standard of SOP ``step`` in words: "20 working minutes",
+    "1 review session (8 working hours)"."""
+    text = standards.standard_text(int(step))
+    minutes = standards.standard_minutes(int(step))
+    if not text.strip().lower().split()[-1].startswith("ses"):  # written in minutes
+        return tk._("%(minutes)s working minutes") % {"minutes": _number(minutes)}
+    return tk._("%(sessions)s review session(s) (%(hours)s working hours)") % {
+        "sessions": _number(sla.parse_standard(text, 1.0)), "hours": _number(minutes / 60)}
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
+
+
+def splpdepok_working_hours() -> str:
+    """The SOP's working time: "Monday\u2013Friday, 08:00\u201316:00 WIB"."""
+    calendar = standards.calendar()
+    days = sorted(calendar.workdays)
+    names = [tk._(_DAY_LABELS[d]) for d in days]
+    consecutive = days == list(range(days[0], days[-1] + 1))
+    day_text = (f"{names[0]}\u2013{names[-1]}" if consecutive and len(days) > 2
+                else ", ".join(names))
+    zone = ZONE_NAMES.get(calendar.timezone, calendar.timezone)
+    return (f"{day_text}, {calendar.start.strftime('%H:%M')}\u2013"
+            f"{calendar.end.strftime('%H:%M')} {zone}")
+
+
+def splpdepok_registration_guide() -> list[dict[str, Any]]:
+    """Per kind, in the SOP's order: its steps (activity, who, standard), who reviews it and
+    what must exist first; the texts are msgids translated here."""
+    out = []
+    for kind in guidance.ORDER:
+        out.append({
+            "kind": kind,
+            "label": splpdepok_registration_kind_label(kind),
+            "prerequisite": tk._(guidance.PREREQUISITES[kind]) if guidance.PREREQUISITES[kind]
+            else "",
+            "reviewers": [tk._(guidance.REVIEWER_LABELS[r]) for r in guidance.review_roles(kind)],
+            "steps": [{"number": s.number, "activity": tk._(s.activity),
+                       "actor": tk._(ACTOR_LABELS.get(s.actor, s.actor)),
+                       "standard": splpdepok_standard_label(s.number)}
+                      for s in guidance.path(kind)],
+        })
+    return out
+
+
+def splpdepok_registration_documents_rule() -> dict[str, Any]:
+    """The documents an application needs, the accepted types and the size limit (config)."""
+    from ckanext.splpdepok.registration.logic.documents import ALLOWED
+
+    types = [ext.lstrip(".").upper() for exts in ALLOWED.values() for ext in exts]
+    return {"documents": [tk._(label) for label in guidance.DOCUMENT_LABELS.values()],
+            "types": ", ".join(types),
+            "max_mb": config.registration_max_document_bytes() // (1024 * 1024)}
+
+
+def splpdepok_registration_document_label(kind: str) -> str:
+    return tk._(guidance.DOCUMENT_LABELS.get(kind, kind))
+
+
+def splpdepok_registration_review_due(registration: dict[str, Any]) -> dict[str, Any] | None:
+    """For a submitted registration: who reviews it (by role) and by when, in the SOP's working
+    time (its submission plus the review step's standard); None otherwise."""
+    if registration.get("status") != SUBMITTED or not registration.get("submitted"):
+        return None
+    kind = registration["kind"]
+    step = review_step(kind)
+    submitted = dt.datetime.fromisoformat(registration["submitted"])
+    due = guidance.add_working_minutes(standards.calendar(), submitted,
+                                       standards.standard_minutes(step))
+    return {"step": step, "standard": splpdepok_standard_label(step),
+            "reviewers": [tk._(guidance.REVIEWER_LABELS[r]) for r in guidance.review_roles(kind)],
+            "due": due.isoformat(), "due_text": splpdepok_local_datetime(due),
+            "overdue": bool(registration.get("overdue"))}
+
+
 def all_helpers() -> dict[str, Any]:
     return {
+        "splpdepok_local_datetime": splpdepok_local_datetime,
+        "splpdepok_standard_label": splpdepok_standard_label,
+        "splpdepok_working_hours": splpdepok_working_hours,
+        "splpdepok_registration_guide": splpdepok_registration_guide,
+        "splpdepok_registration_documents_rule": splpdepok_registration_documents_rule,
+        "splpdepok_registration_document_label": splpdepok_registration_document_label,
+        "splpdepok_registration_review_due": splpdepok_registration_review_due,
         "splpdepok_registration_kind_label": splpdepok_registration_kind_label,
         "splpdepok_registration_status_label": splpdepok_registration_status_label,
         "splpdepok_minutes": splpdepok_minutes,

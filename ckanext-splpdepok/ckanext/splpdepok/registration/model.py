@@ -58,6 +58,11 @@ documents_table = sa.Table(
     sa.Column("sha256", sa.UnicodeText, nullable=False),
     sa.Column("uploaded_by", sa.UnicodeText, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    # a replaced document stays as evidence (migration 0008): the one that replaced it, and when
+    sa.Column("superseded_by", sa.UnicodeText),
+    sa.Column("superseded_at", sa.DateTime(timezone=True)),
+    sa.Index("splpdepok_registration_documents_current", "registration_id", "kind",
+             unique=True, postgresql_where=sa.text("superseded_by IS NULL")),
 )
 
 ippds_table = sa.Table(
@@ -122,11 +127,12 @@ class Registration(tk.BaseModel):  # type: ignore[misc, valid-type]
                 .order_by(Document.created).all())
 
     def current_documents(self) -> dict[str, Document]:
-        """The latest upload of each document kind (older ones stay, as evidence)."""
-        latest: dict[str, Document] = {}
-        for doc in self.documents():
-            latest[doc.kind] = doc
-        return latest
+        """The current document of each kind (replaced ones stay, marked superseded)."""
+        return {doc.kind: doc for doc in self.documents() if doc.superseded_by is None}
+
+    def superseded_documents(self) -> list[Document]:
+        """Replaced documents, oldest first: still part of the record and downloadable."""
+        return [doc for doc in self.documents() if doc.superseded_by is not None]
 
     def dictize(self, *, personal: bool, reviewer: bool = False) -> dict[str, Any]:
         """``personal``: the applicant and reviewers; ``reviewer``: also which account approval
@@ -156,6 +162,7 @@ class Registration(tk.BaseModel):  # type: ignore[misc, valid-type]
             data["email"] = self.email
             data["phone"] = self.phone
             data["documents"] = [d.dictize() for d in self.current_documents().values()]
+            data["superseded_documents"] = [d.dictize() for d in self.superseded_documents()]
         if reviewer:
             data["user_id"] = self.user_id
         return data
@@ -173,6 +180,8 @@ class Document(tk.BaseModel):  # type: ignore[misc, valid-type]
     sha256: str
     uploaded_by: str
     created: dt.datetime
+    superseded_by: str | None
+    superseded_at: dt.datetime | None
 
     @classmethod
     def get(cls, id_: str) -> Document | None:
@@ -187,6 +196,8 @@ class Document(tk.BaseModel):  # type: ignore[misc, valid-type]
             "size": self.size,
             "sha256": self.sha256,
             "created": self.created.isoformat(),
+            "superseded_by": self.superseded_by,
+            "superseded_at": self.superseded_at.isoformat() if self.superseded_at else None,
         }
 
 

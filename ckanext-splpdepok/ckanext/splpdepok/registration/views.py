@@ -3,17 +3,20 @@ their timelines) and /ckan-admin/pendaftaran for reviewers (queue, detail with d
 report, exports)."""
 from __future__ import annotations
 
+import io
 import os
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckanext.splpdepok import config
 from ckanext.splpdepok.common import clock
 from ckanext.splpdepok.common.context import request_context
 from ckanext.splpdepok.common.download import attachment
-from ckanext.splpdepok.registration.logic import documents, export
+from ckanext.splpdepok.registration.logic import documents, export, staging
 from ckanext.splpdepok.registration.model import KINDS, Document
 from ckanext.splpdepok.registration.workflow import REVIEW_TRANSITIONS, STATES
 from flask import Blueprint, send_file
+from werkzeug.datastructures import FileStorage
 
 applicant = Blueprint("splpdepok_registration", __name__, url_prefix="/pendaftaran")
 admin = Blueprint("splpdepok_registration_admin", __name__, url_prefix="/ckan-admin/pendaftaran")
@@ -27,7 +30,7 @@ _FORM_FIELDS = ("kind", "ippd_domain", "ippd_name", "username", "full_name", "em
 
 
 def _form_data() -> dict[str, Any]:
-    """Posted fields plus the uploaded files, in the shape the actions take."""
+    """Posted fields, in the shape the actions take (files: :func:`_uploads`)."""
     data: dict[str, Any] = {k: v for k, v in tk.request.form.items()
                             if k in _FORM_FIELDS and v != ""}
     if "version" in data:
@@ -35,11 +38,44 @@ def _form_data() -> dict[str, Any]:
             data["version"] = int(data["version"][:10])
         except ValueError:
             data.pop("version")
-    for field in documents.UPLOAD_FIELDS.values():
+    return data
+
+
+def _uploads() -> tuple[dict[str, FileStorage], dict[str, staging.Staged]]:
+    """The documents of a posted form: a file chosen now, else the one staged by an earlier
+    post of the same form (hidden ``staged_<field>`` token). Every acceptable new file is
+    staged, so a validation error elsewhere in the form does not make the applicant choose it
+    again. Returns (field -> upload for the action, field -> staged file)."""
+    user_id = tk.current_user.id
+    limit = config.registration_max_document_bytes()
+    files: dict[str, FileStorage] = {}
+    staged: dict[str, staging.Staged] = {}
+    for kind, field in documents.UPLOAD_FIELDS.items():
         upload = tk.request.files.get(field)
         if upload is not None and upload.filename:
-            data[field] = upload
-    return data
+            content = upload.stream.read(limit + 1)
+            filename = upload.filename
+            files[field] = FileStorage(io.BytesIO(content), filename=filename)
+            try:
+                checked = documents.check_upload(
+                    kind, FileStorage(io.BytesIO(content), filename=filename))
+            except ValueError:
+                continue  # the action says what is wrong with it
+            if checked is not None:
+                token = staging.stage(user_id, kind, checked.filename, content)
+                staged[field] = staging.Staged(token, kind, checked.filename, len(content),
+                                               b"")
+            continue
+        found = staging.load(user_id, tk.request.form.get(f"staged_{field}", "")[:64], kind)
+        if found is not None:
+            files[field] = FileStorage(io.BytesIO(found.content), filename=found.filename)
+            staged[field] = found
+    return files, staged
+
+
+def _staged_view(staged: dict[str, staging.Staged]) -> dict[str, dict[str, Any]]:
+    return {field: {"token": s.token, "filename": s.filename, "size": s.size}
+            for field, s in staged.items()}
 
 
 def _error_messages(error: tk.ValidationError) -> dict[str, list[Any]]:
@@ -92,19 +128,24 @@ def new(kind: str) -> Any:
         return _login_first()
     data: dict[str, Any] = {"kind": kind}
     errors: dict[str, list[str]] = {}
+    staged: dict[str, staging.Staged] = {}
     if tk.request.method == "POST":
+        files, staged = _uploads()
         data = dict(_form_data(), kind=kind)
         try:
-            reg = tk.get_action("splpdepok_registration_create")(request_context(), dict(data))
+            reg = tk.get_action("splpdepok_registration_create")(
+                request_context(), dict(data, **files))
         except tk.ValidationError as error:
             errors = _error_messages(error)
         else:
+            staging.discard(tk.current_user.id, [s.token for s in staged.values()])
             if tk.request.form.get("then_submit"):
                 return _submit(reg["id"])
             tk.h.flash_success(tk._("Registration saved as a draft"))
             return tk.redirect_to("splpdepok_registration.read", id=reg["id"])
     return tk.render("splpdepok/registration/form.html",
-                     {"data": data, "errors": errors, "kind": kind, "registration": None})
+                     {"data": data, "errors": errors, "kind": kind, "registration": None,
+                      "staged": _staged_view(staged)})
 
 
 def _registration_or_404(id: str) -> dict[str, Any]:
@@ -132,21 +173,26 @@ def edit(id: str) -> Any:
     if "update" not in reg["actions"]:
         return tk.abort(403, tk._("This registration can no longer be edited"))
     data, errors = dict(reg), {}
+    staged: dict[str, staging.Staged] = {}
     if tk.request.method == "POST":
+        files, staged = _uploads()
         data = dict(_form_data(), id=id)
         data.pop("kind", None)
         try:
-            tk.get_action("splpdepok_registration_update")(request_context(), dict(data))
+            tk.get_action("splpdepok_registration_update")(request_context(),
+                                                           dict(data, **files))
         except tk.ValidationError as error:
             errors = _error_messages(error)
             data = dict(reg, **{k: v for k, v in data.items() if isinstance(v, str)})
         else:
+            staging.discard(tk.current_user.id, [s.token for s in staged.values()])
             if tk.request.form.get("then_submit"):
                 return _submit(id)
             tk.h.flash_success(tk._("Registration saved"))
             return tk.redirect_to("splpdepok_registration.read", id=id)
     return tk.render("splpdepok/registration/form.html",
-                     {"data": data, "errors": errors, "kind": reg["kind"], "registration": reg})
+                     {"data": data, "errors": errors, "kind": reg["kind"], "registration": reg,
+                      "staged": _staged_view(staged)})
 
 
 def _submit(id: str) -> Any:

@@ -1,8 +1,10 @@
 """Notification emails through CKAN's mailer, in the portal's language (Indonesian by default).
 
 Texts are Jinja templates under templates/splpdepok/notify/<name>.txt (first line: subject),
-rendered with the extension's own compiled catalog, so mails read the same from a web request,
-a CLI command or a background job. Each send also leaves an on-site notice for portal users.
+and the on-site notice's own short text under notices/<name>.txt (first line: the notice,
+then an optional detail), rendered with the extension's own compiled catalog, so mails read
+the same from a web request, a CLI command or a background job. Each send also leaves an
+on-site notice for portal users.
 """
 from __future__ import annotations
 
@@ -68,6 +70,10 @@ class Message:
     subject: str
     body: str
     link: str = ""
+    # the on-site notice: one short line (and an optional detail, e.g. the reviewer note),
+    # its own text (templates/splpdepok/notify/notices/<name>.txt), never the mail body
+    notice: str = ""
+    notice_detail: str = ""
 
 
 @lru_cache(maxsize=8)
@@ -104,7 +110,12 @@ def render(name: str, recipient: Recipient, locale: str | None = None,
     env = _environment(locale or config.notify_locale())
     text = env.get_template(f"{name}.txt").render(recipient=recipient, **variables)
     subject, _sep, body = text.strip().partition("\n")
-    return Message(recipient, subject.strip(), body.strip() + "\n", variables.get("link", ""))
+    notice, detail = "", ""
+    if os.path.isfile(os.path.join(_TEMPLATES, "notices", f"{name}.txt")):
+        short = env.get_template(f"notices/{name}.txt").render(recipient=recipient, **variables)
+        notice, _sep, detail = short.strip().partition("\n")
+    return Message(recipient, subject.strip(), body.strip() + "\n", variables.get("link", ""),
+                   notice=notice.strip(), notice_detail=detail.strip())
 
 
 def send(message: Message) -> bool:

@@ -58,11 +58,25 @@ def _record(reg: Registration, transition: Transition, user: model.User, note: s
                   note=note, data=data, measured=measured)
 
 
-def _store_uploads(reg: Registration, data_dict: dict[str, Any], user: model.User) -> list[str]:
-    """Stores the documents the schema checked (``splpdepok_registration_document``)."""
-    uploads = [data_dict.get(field) for field in documents.UPLOAD_FIELDS.values()]
-    return [documents.store(reg.id, upload, user.id).filename for upload in uploads
-            if isinstance(upload, documents.CheckedUpload)]
+def _store_uploads(reg: Registration, data_dict: dict[str, Any],
+                   user: model.User) -> tuple[list[str], list[dict[str, str]]]:
+    """Stores the documents the schema checked (``splpdepok_registration_document``): the file
+    names stored, and for each one that replaced a current document, the kind and both names
+    (the old one stays in the record, marked superseded)."""
+    current = reg.current_documents()
+    stored: list[str] = []
+    replaced: list[dict[str, str]] = []
+    for field in documents.UPLOAD_FIELDS.values():
+        upload = data_dict.get(field)
+        if not isinstance(upload, documents.CheckedUpload):
+            continue
+        old = current.get(upload.kind)
+        doc = documents.store(reg.id, upload, user.id, replaces=old)
+        stored.append(doc.filename)
+        if old is not None:
+            replaced.append({"kind": upload.kind, "old": old.filename, "old_id": old.id,
+                             "new": doc.filename, "new_id": doc.id})
+    return stored, replaced
 
 
 @tk.validate(schema.create_schema)
@@ -100,7 +114,7 @@ def registration_create(context: Context, data_dict: dict[str, Any]) -> dict[str
         reg.ippd_name = ippd.name if ippd else ""
     model.Session.add(reg)
     model.Session.flush()
-    stored = _store_uploads(reg, data_dict, user)
+    stored, _replaced = _store_uploads(reg, data_dict, user)
     _record(reg, MACHINE.find("create", NEW, kind), user, data={"documents": stored},
             measured=False)
     commit_unless_deferred(context)
@@ -160,8 +174,9 @@ def registration_update(context: Context, data_dict: dict[str, Any]) -> dict[str
         model.Session.rollback()
         raise tk.ValidationError(cast(ErrorDict, errors))
     _bump(reg, clock.now())
-    stored = _store_uploads(reg, data_dict, user)
-    _record(reg, transition, user, data={"fields": changed, "documents": stored})
+    stored, replaced = _store_uploads(reg, data_dict, user)
+    _record(reg, transition, user,
+            data={"fields": changed, "documents": stored, "replaced": replaced})
     commit_unless_deferred(context)
     return queries.registration_dict(reg, user)
 

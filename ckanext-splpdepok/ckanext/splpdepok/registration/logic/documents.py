@@ -2,7 +2,8 @@
 
 Files live under ``ckan.storage_path``/splpdepok/registrations/<registration id>/<document id>
 (never under a public directory) and are only served through the auth-checked download view.
-Every upload stays on disk as evidence; the newest of each kind is the current one.
+Every upload stays on disk as evidence: a replaced document is marked superseded by the new one
+(``superseded_by``, ``superseded_at``), the current one of a kind is the one not superseded.
 """
 from __future__ import annotations
 
@@ -82,8 +83,10 @@ def path_of(document: Document) -> str:
     return os.path.join(_directory(document.registration_id), document.id)
 
 
-def store(registration_id: str, upload: CheckedUpload, user_id: str) -> Document:
-    """Writes the file and adds its metadata row to the caller's transaction."""
+def store(registration_id: str, upload: CheckedUpload, user_id: str,
+          replaces: Document | None = None) -> Document:
+    """Writes the file and adds its metadata row to the caller's transaction; the document it
+    ``replaces`` (the current one of its kind) stays, marked superseded by the new one."""
     doc = Document(
         id=new_id(),
         registration_id=registration_id,
@@ -95,6 +98,9 @@ def store(registration_id: str, upload: CheckedUpload, user_id: str) -> Document
         uploaded_by=user_id,
         created=clock.now(),
     )
+    if replaces is not None:
+        replaces.superseded_by, replaces.superseded_at = doc.id, doc.created
+        model.Session.flush()  # before the insert: one current document per kind (index)
     directory = _directory(registration_id)
     os.makedirs(directory, mode=0o750, exist_ok=True)
     with open(os.path.join(directory, doc.id), "wb") as handle:

@@ -59,9 +59,15 @@ def registration_dict(reg: Registration, user: model.User | None, *,
     return data
 
 
+# What the applicant sees of an event's data: its own documents (names, replacements);
+# provisioning details (which account approval linked) stay with the reviewers.
+APPLICANT_EVENT_DATA = ("documents", "replaced")
+
+
 def _event(event: dict[str, Any], reviewer: bool) -> dict[str, Any]:
     if not reviewer:
-        event["data"] = {}
+        data = event.get("data") or {}
+        event["data"] = {k: data[k] for k in APPLICANT_EVENT_DATA if k in data}
     return event
 
 
