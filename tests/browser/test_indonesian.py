@@ -55,8 +55,22 @@ ENGLISH_WORDS = (
     "Activity Stream", "Followers", "Home", "About", "Edit", "Add", "Create", "unknown",
     "minutes", "hours", "days", "UTC",
 )
+
+
+def _licence_titles() -> tuple[str, ...]:
+    """The licence titles CKAN offers that are names (the facet and dataset pages show them in
+    full); the generic ones ("License not specified", "Other (Open)") are words and must be
+    translated, so they are not excused."""
+    from ckan.model.license import LicenseRegister
+
+    titles = {str(lic.title) for lic in LicenseRegister().licenses
+              if lic.id not in ("notspecified",) and not lic.id.startswith("other-")}
+    return tuple(sorted(titles, key=len, reverse=True))  # longest first: no partial leftovers
+
+
 # Names, not words: licence titles are quoted as their owners spell them.
-PROPER_NAMES = ("Open Database License", "Open Data Commons", "Creative Commons")
+PROPER_NAMES = (*_licence_titles(), "Open Database License", "Open Data Commons",
+                "Creative Commons")
 UNITS = (re.compile(r"\b\d+ (min|h)\b"),)
 
 

@@ -32,7 +32,6 @@ class SplpdepokPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
-        tk.add_resource("assets", "splpdepok")
 
     # IFacets: the search facets of /dataset (schemas/logic/facets.py)
 

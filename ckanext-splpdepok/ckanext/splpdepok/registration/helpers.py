@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import ckan.plugins.toolkit as tk
-from babel.dates import format_datetime
 from ckanext.splpdepok import config
+from ckanext.splpdepok.common import timefmt
+from ckanext.splpdepok.common.helpers import splpdepok_datetime
 from ckanext.splpdepok.registration import guidance
 from ckanext.splpdepok.registration.workflow import SUBMITTED, review_step
 from ckanext.splpdepok.sop import sla
@@ -33,15 +33,6 @@ def splpdepok_registration_status_label(status: str) -> str:
     return tk._(STATUS_LABELS.get(status, status))
 
 
-def splpdepok_minutes(value: Any) -> str:
-    """Minutes as "2 h 5 min" for the queue and the report."""
-    if value is None:
-        return "—"
-    minutes = int(round(float(value)))
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if hours else f"{rest} min"
-
-
 def splpdepok_ippd_domains_with_admin() -> list[str]:
     """Domains an LID registration can name (IPPDs with an active admin), for the form."""
     from ckanext.splpdepok.registration.model import Ippd
@@ -57,36 +48,8 @@ def splpdepok_registration_organizations() -> list[tuple[str, str]]:
     return [(org.id, org.title or org.name) for org in organization_options()]
 
 
-# Short names of the calendar's time zone as Indonesians write them.
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _locale() -> str:
-    try:
-        return tk.h.lang() or "id"
-    except (AttributeError, RuntimeError, TypeError):
-        return config.notify_locale()
-
-
-def splpdepok_local_datetime(value: Any) -> str:
-    """A time as people in Depok read it: "Rabu, 3 Desember 2026 15:30 WIB" (the SOP
-    calendar's time zone, the page's language); "" for no value."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if not isinstance(value, dt.datetime):
-        return str(value)
-    zone_name = standards.calendar().timezone
-    moment = (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(
-        ZoneInfo(zone_name))
-    text = format_datetime(moment, "EEEE, d MMMM y HH:mm", locale=_locale())
-    return f"{text} {ZONE_NAMES.get(zone_name, zone_name)}"
 
 
 def splpdepok_standard_label(step: int) -> str:
@@ -112,7 +75,7 @@ def splpdepok_working_hours() -> str:
     consecutive = days == list(range(days[0], days[-1] + 1))
     day_text = (f"{names[0]}\u2013{names[-1]}" if consecutive and len(days) > 2
                 else ", ".join(names))
-    zone = ZONE_NAMES.get(calendar.timezone, calendar.timezone)
+    zone = timefmt.ZONE_LABELS.get(calendar.timezone, calendar.timezone)
     return (f"{day_text}, {calendar.start.strftime('%H:%M')}\u2013"
             f"{calendar.end.strftime('%H:%M')} {zone}")
 
@@ -162,13 +125,12 @@ def splpdepok_registration_review_due(registration: dict[str, Any]) -> dict[str,
                                        standards.standard_minutes(step))
     return {"step": step, "standard": splpdepok_standard_label(step),
             "reviewers": [tk._(guidance.REVIEWER_LABELS[r]) for r in guidance.review_roles(kind)],
-            "due": due.isoformat(), "due_text": splpdepok_local_datetime(due),
+            "due": due.isoformat(), "due_text": splpdepok_datetime(due),
             "overdue": bool(registration.get("overdue"))}
 
 
 def all_helpers() -> dict[str, Any]:
     return {
-        "splpdepok_local_datetime": splpdepok_local_datetime,
         "splpdepok_standard_label": splpdepok_standard_label,
         "splpdepok_working_hours": splpdepok_working_hours,
         "splpdepok_registration_guide": splpdepok_registration_guide,
@@ -177,7 +139,6 @@ def all_helpers() -> dict[str, Any]:
         "splpdepok_registration_review_due": splpdepok_registration_review_due,
         "splpdepok_registration_kind_label": splpdepok_registration_kind_label,
         "splpdepok_registration_status_label": splpdepok_registration_status_label,
-        "splpdepok_minutes": splpdepok_minutes,
         "splpdepok_ippd_domains_with_admin": splpdepok_ippd_domains_with_admin,
         "splpdepok_registration_organizations": splpdepok_registration_organizations,
     }

@@ -155,6 +155,7 @@ def sla_report(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
         "standard": standards.standard_text(r.step) if r.step in STEPS else "",
         "standard_minutes": r.standard_minutes,
         "count": r.count,
+        "measured": r.measured,
         "median_minutes": None if r.median_minutes is None else round(r.median_minutes, 1),
         "within_standard": r.within_standard,
         "share_within": None if r.share_within is None else round(r.share_within, 3),
