@@ -133,15 +133,19 @@ def test_signing_in_before_confirming_says_so_and_a_new_link_can_be_asked_for(
 
 
 def test_smtp_down_is_said_honestly_and_the_account_stays_pending(
-    page: Page, portal: LiveServer, smtp: SmtpServer,
+    page: Page, portal: LiveServer, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     name = "tanpa-surat-" + secrets.token_hex(3)
     password = "Depok-" + secrets.token_urlsafe(10)
-    smtp.controller.stop()
-    try:
-        _sign_up(page, portal.url, name, f"{name}@depok.go.id", password)
-    finally:
-        smtp.controller.start()
+
+    async def refuse(server: Any, session: Any, envelope: Any) -> str:
+        return "451 4.3.0 mail system unavailable"
+
+    # the real server refuses every message (a new connection reads the handler's hooks anew)
+    monkeypatch.setattr(smtp.handler, "handle_DATA", refuse)
+    _sign_up(page, portal.url, name, f"{name}@depok.go.id", password)
+    monkeypatch.undo()
+    assert smtp.to(f"{name}@depok.go.id") == []
     text = page.locator("#splpdepok-check-mail").inner_text()
     assert "TIDAK dapat dikirim" in text and "Periksa kotak surat" not in text
     assert page.locator("#splpdepok-resend button[name=resend]").count() == 1
