@@ -165,11 +165,18 @@ def test_sign_in_before_confirming_says_so_and_offers_a_resend(
 
 
 def test_smtp_down_is_said_and_the_account_stays_pending(
-        app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        app: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
     from ckan.common import config
 
+    for name in ("ckan.lib.mailer", "ckanext.splpdepok.notify.logic.mail"):
+        logging.getLogger(name).disabled = False  # the migrations' fileConfig disables loggers
     monkeypatch.setitem(config, "smtp.server", f"127.0.0.1:{free_port()}")  # nobody listens
-    response = _sign_up(app.test_client(), "tanpa-surat")
+    with caplog.at_level(logging.DEBUG):
+        response = _sign_up(app.test_client(), "tanpa-surat")
+    assert [r.levelname for r in caplog.records if "not sent" in r.getMessage()] == ["WARNING"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "one warning line"
     page = response.get_data(as_text=True)
     assert "could NOT be sent" in page and "Check your mailbox" not in page
     assert 'id="splpdepok-resend"' in page

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import logging
-import smtplib
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import mailer
 from ckanext.splpdepok.common import clock
-
-log = logging.getLogger(__name__)
+from ckanext.splpdepok.notify.logic.mail import Message, Recipient, send
 
 MARK = "splpdepok_signup"
 KEY_HOURS = 72
@@ -107,7 +104,7 @@ def _body(user: model.User) -> str:
 def send_link(user: model.User, *, fresh_key: bool = False) -> Sent:
     """Mails the confirmation link (at most once per ``RESEND_SECONDS`` per account); a resend
     makes a new key, so only the newest link works. A mail failure is logged as one warning
-    line and reported, and the account stays pending."""
+    line (``notify.logic.mail.send``) and reported, and the account stays pending."""
     mark = _mark(user)
     if mark is None or user.state != model.State.PENDING:
         return Sent.NOT_PENDING
@@ -123,12 +120,10 @@ def send_link(user: model.User, *, fresh_key: bool = False) -> Sent:
     model.repo.commit()
     subject = tk._("Confirm your account on {site}").format(
         site=tk.config.get("ckan.site_title") or "Satu Data Kota Depok")
-    try:
-        mailer.mail_user(user, subject, _body(user))
-    except (mailer.MailerException, smtplib.SMTPException, OSError) as error:
-        log.warning("confirmation mail to %s not sent: %s", user.email, error)
-        return Sent.FAILED
-    return Sent.SENT
+    # notify's sender: a failure is one WARNING line, CKAN's mailer traceback is kept quiet
+    message = Message(Recipient(user.fullname or user.name, user.email or ""), subject,
+                      _body(user))
+    return Sent.SENT if send(message) else Sent.FAILED
 
 
 def confirm(user: model.User, key: str) -> Confirmed:
