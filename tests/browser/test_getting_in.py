@@ -1,7 +1,9 @@
 """Getting in, in Chromium against the live portal (demo data, config/portal.ini) with a real
 SMTP server: a stranger finds how to get an account from /pendaftaran and the sign-in page,
-signs up, reaches the registration form with no extra rights, and a forgotten password is reset
-through the mailed link. Bad input answers with a message, never a 500.
+signs up, is not signed in until the mailed confirmation link is followed (once), reaches the
+registration form with no extra rights, and a forgotten password is reset through the mailed
+link. Signing in before confirming says so; a mail failure is said. Bad input answers with a
+message, never a 500.
 """
 from __future__ import annotations
 
@@ -63,14 +65,36 @@ def test_registration_and_sign_in_pages_say_how_to_get_an_account(
     assert page.locator("#splpdepok-sign-up").get_attribute("href") == "/user/register"
 
 
-def test_a_stranger_signs_up_and_reaches_the_registration_form(
-    page: Page, portal: LiveServer,
+def _confirmation_link(smtp: SmtpServer, email: str, count: int = 1) -> str:
+    smtp.wait_for(count)
+    mails = smtp.to(email)
+    assert len(mails) >= count, "the confirmation mail did not arrive"
+    match = re.search(r"https?://\S+/user/konfirmasi/\S+\?key=\w+", mails[-1].body)
+    assert match, mails[-1].body
+    return match.group(0)
+
+
+def _signed_in(page: Page, base: str) -> bool:
+    page.goto(f"{base}/dashboard/datasets")
+    return "/user/login" not in page.url
+
+
+def test_a_stranger_signs_up_confirms_the_mailed_link_and_reaches_the_registration_form(
+    page: Page, portal: LiveServer, smtp: SmtpServer,
 ) -> None:
     name = "pemohon-" + secrets.token_hex(3)
+    email = f"{name}@depok.go.id"
     password = "Depok-" + secrets.token_urlsafe(10)
-    _sign_up(page, portal.url, name, f"{name}@depok.go.id", password)
-    assert portal.get("/user/register").status_code == 200
-    page.goto(f"{portal.url}/pendaftaran")
+    _sign_up(page, portal.url, name, email, password)
+    assert "Periksa kotak surat Anda" in page.content()
+    assert email in page.locator("#splpdepok-check-mail").inner_text()
+    assert not _signed_in(page, portal.url), "not signed in before the link is followed"
+    link = _confirmation_link(smtp, email)
+    assert "Konfirmasi akun" in smtp.to(email)[-1].subject
+    page.goto(link)
+    page.wait_for_load_state("networkidle")
+    assert page.url.rstrip("/").endswith("/pendaftaran")
+    assert "akun Anda aktif" in page.content()
     page.locator("#new-ippd").click()
     page.wait_for_load_state("networkidle")
     assert "/pendaftaran/baru/ippd" in page.url
@@ -79,6 +103,54 @@ def test_a_stranger_signs_up_and_reaches_the_registration_form(
     token = portal.api_token(name)
     assert portal.action("organization_list_for_user", {"permission": "read"}, token) == []
     assert portal.get("/ckan-admin/pendaftaran", token=token).status_code == 403
+    # the link works once
+    response = page.context.new_page().goto(link)
+    assert response is not None and response.status == 403
+    assert "sudah aktif" in response.text()
+
+
+def test_signing_in_before_confirming_says_so_and_a_new_link_can_be_asked_for(
+    page: Page, portal: LiveServer, smtp: SmtpServer,
+) -> None:
+    name = "belum-" + secrets.token_hex(3)
+    email = f"{name}@depok.go.id"
+    password = "Depok-" + secrets.token_urlsafe(10)
+    _sign_up(page, portal.url, name, email, password)
+    first = _confirmation_link(smtp, email)
+    login(page, portal.url, name, password)
+    assert "Akun ini belum aktif" in page.content()
+    resend = page.locator("#splpdepok-resend button[name=resend]")
+    assert resend.inner_text().strip() == "Kirim ulang tautan"
+    resend.click()
+    page.wait_for_load_state("networkidle")
+    # a minute has not passed since the sign-up mail: refused, no second mail
+    assert "kurang dari satu menit" in page.content()
+    assert len(smtp.to(email)) == 1
+    assert not _signed_in(page, portal.url)
+    page.goto(first)
+    page.wait_for_load_state("networkidle")
+    assert _signed_in(page, portal.url), "the mailed link still works"
+
+
+def test_smtp_down_is_said_honestly_and_the_account_stays_pending(
+    page: Page, portal: LiveServer, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = "tanpa-surat-" + secrets.token_hex(3)
+    password = "Depok-" + secrets.token_urlsafe(10)
+
+    async def refuse(server: Any, session: Any, envelope: Any) -> str:
+        return "451 4.3.0 mail system unavailable"
+
+    # the real server refuses every message (a new connection reads the handler's hooks anew)
+    monkeypatch.setattr(smtp.handler, "handle_DATA", refuse)
+    _sign_up(page, portal.url, name, f"{name}@depok.go.id", password)
+    monkeypatch.undo()
+    assert smtp.to(f"{name}@depok.go.id") == []
+    text = page.locator("#splpdepok-check-mail").inner_text()
+    assert "TIDAK dapat dikirim" in text and "Periksa kotak surat" not in text
+    assert page.locator("#splpdepok-resend button[name=resend]").count() == 1
+    login(page, portal.url, name, password)
+    assert "Akun ini belum aktif" in page.content()
 
 
 def test_a_forgotten_password_is_reset_through_the_mailed_link(
