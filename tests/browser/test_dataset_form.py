@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import browser, login, page  # noqa: F401
+from tests.support.browser import login
 from tests.support.live_server import LiveServer, demo_portal  # noqa: F401
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,7 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.support.axe import axe_script, run_axe  # noqa: F401
-from tests.support.browser import ROOT, browser, login  # noqa: F401
+from tests.support.browser import ROOT, login
 from tests.support.live_server import LiveServer, demo_portal  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -159,7 +159,7 @@ class Visitors:
 
 
 @pytest.fixture(scope="module")
-def visitors(browser: Browser, portal: Portal) -> Iterator[Visitors]:  # noqa: F811
+def visitors(browser: Browser, portal: Portal) -> Iterator[Visitors]:
     crowd = Visitors(browser, portal)
     yield crowd
     crowd.close()

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.registration.conftest import PDF
 from tests.registration.test_browser_flow import _fill, _signed_in, portal, smtp  # noqa: F401
-from tests.support.browser import SCREENSHOTS, browser  # noqa: F401
+from tests.support.browser import SCREENSHOTS
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser

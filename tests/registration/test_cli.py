@@ -53,13 +53,14 @@ def test_registrations_commands(cli: Any, people: SimpleNamespace, tmp_path: Pat
     assert done.exit_code == 0 and "4 event row(s)" in done.output
     rows = list(found(openpyxl.load_workbook(xlsx).active).iter_rows(values_only=True))
     assert len(rows) == 1 + 4
-    assert rows[0][:3] == ("registration_id", "kind", "status")
+    assert rows[0][:3] == ("Registration ID", "Kind", "Status")
 
     out_csv = tmp_path / "r.csv"
     cli.invoke(ckan, ["splpdepok", "registrations", "export", "--format", "csv", "-o",
                       str(out_csv)])
     with out_csv.open(encoding="utf-8-sig") as handle:
         records = list(csv.DictReader(handle))
-    assert [r["transition"] for r in records] == ["create", "submit", "approve",
+    # translated headers over the raw values (codes stay codes in the CSV)
+    assert [r["SOP action"] for r in records] == ["create", "submit", "approve",
                                                   "approve:provision"]
-    assert records[0]["email"] == "admin.ippd@depok.go.id"
+    assert records[0]["Email"] == "admin.ippd@depok.go.id"

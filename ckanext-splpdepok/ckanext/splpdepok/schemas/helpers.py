@@ -21,7 +21,10 @@ def splpdepok_facet_label_function(facet: str) -> Callable[[Mapping[str, Any]], 
 
 
 def splpdepok_dcat_links(pkg: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The dataset's DCAT documents (ckanext-dcat's ``/dataset/<id>.<format>``)."""
+    """The dataset's DCAT documents (ckanext-dcat's ``/dataset/<id>.<format>``); none where the
+    ``dcat`` plugin is not loaded (its endpoints do not exist there)."""
+    if not tk.plugin_loaded("dcat"):
+        return []
     name = pkg.get("name") or pkg.get("id")
     return [{"format": fmt, "label": label,
              "url": tk.h.url_for("dcat.read_dataset", _id=name, _format=fmt)}

@@ -224,7 +224,8 @@ class Importer:
         self._item("dataset", step)
 
     def _schema_errors(self, step: planner.Step, mapped: mapping.Mapped,
-                       new_orgs: frozenset[str] = frozenset()) -> str | None:
+                       new_orgs: frozenset[str] = frozenset(),
+                       new_themes: dict[str, str] | None = None) -> str | None:
         """Validate like package_create/update would, without writing (CKAN's own actions
         roll the whole session back on a validation error, so they are called only for
         datasets that pass)."""
@@ -232,6 +233,8 @@ class Importer:
 
         plugin = lib_plugins.lookup_package_plugin("dataset")
         context = site_context(defer_commit=True, model=model, session=model.Session)
+        # theme groups a real run creates before the datasets (Kategori names them)
+        context["splpdepok_planned_themes"] = dict(new_themes or {})
         if step.action == planner.CREATE:
             schema, action = plugin.create_package_schema(), "package_create"
         else:
@@ -253,9 +256,12 @@ class Importer:
                     self._item(kind, step)
         steps = plan.of("dataset")
         new_orgs = {s.name for s in plan.of("organization") if s.action == planner.CREATE}
+        new_themes = {s.name: str((originals["group"].get(s.name) or {}).get("title") or s.name)
+                      for s in plan.of("group") if s.action == planner.CREATE}
         for done, step in enumerate(steps, 1):
             writes = step.action in (planner.CREATE, planner.UPDATE)
-            problem = (self._schema_errors(step, mapped[step.remote_id], frozenset(new_orgs))
+            problem = (self._schema_errors(step, mapped[step.remote_id], frozenset(new_orgs),
+                                           new_themes)
                        if writes and dry else None)
             if problem:
                 self._item("dataset", step, FAILED, problem)

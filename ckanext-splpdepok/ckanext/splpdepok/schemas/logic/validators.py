@@ -133,6 +133,8 @@ def splpdepok_theme(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
         if text is None:
             return
         known = themes.theme_titles()
+        if isinstance(context, dict):  # an import's dry run: the groups it would create first
+            known = {**context.get("splpdepok_planned_themes", {}), **known}
         titles: list[str] = []
         for part in rules.categories(text):
             title = themes.match_title(part, known)
