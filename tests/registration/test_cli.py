@@ -53,7 +53,7 @@ def test_registrations_commands(cli: Any, people: SimpleNamespace, tmp_path: Pat
     assert done.exit_code == 0 and "4 event row(s)" in done.output
     rows = list(found(openpyxl.load_workbook(xlsx).active).iter_rows(values_only=True))
     assert len(rows) == 1 + 4
-    assert rows[0][:3] == ("Registration ID", "Kind", "Status")
+    assert rows[0][:3] == ("Registration ID", "Registration kind", "Status")
 
     out_csv = tmp_path / "r.csv"
     cli.invoke(ckan, ["splpdepok", "registrations", "export", "--format", "csv", "-o",

@@ -5,6 +5,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import plugins
 from ckanext.splpdepok.schemas import dcat_vocab
 from ckanext.splpdepok.schemas.logic import facets, themes
 
@@ -23,7 +24,7 @@ def splpdepok_facet_label_function(facet: str) -> Callable[[Mapping[str, Any]], 
 def splpdepok_dcat_links(pkg: Mapping[str, Any]) -> list[dict[str, str]]:
     """The dataset's DCAT documents (ckanext-dcat's ``/dataset/<id>.<format>``); none where the
     ``dcat`` plugin is not loaded (its endpoints do not exist there)."""
-    if not tk.plugin_loaded("dcat"):
+    if not plugins.plugin_loaded("dcat"):
         return []
     name = pkg.get("name") or pkg.get("id")
     return [{"format": fmt, "label": label,
