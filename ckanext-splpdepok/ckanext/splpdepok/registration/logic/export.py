@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import ckan.plugins.toolkit as tk
 import openpyxl
 from ckan import model
+from ckanext.splpdepok.lid.helpers import splpdepok_lid_plan_status_label
 from ckanext.splpdepok.lid.model import Plan
 from ckanext.splpdepok.lid.workflow import SUBJECT as PLAN_SUBJECT
 from ckanext.splpdepok.registration.helpers import (
@@ -222,7 +223,8 @@ _REGISTRATION_SHEET: tuple[Column, ...] = (
 )
 _PLAN_SHEET: tuple[Column, ...] = (
     ("plan_id", _key("plan_id")), ("ippd_domain", _key("ippd_domain")),
-    ("tenant_domain", _key("tenant_domain")), ("plan_status", _key("plan_status")),
+    ("tenant_domain", _key("tenant_domain")),
+    ("plan_status", lambda r: splpdepok_lid_plan_status_label(r["plan_status"])),
     ("plan_created", lambda r: wib(r["plan_created"])),
     ("event_seq", _key("event_seq")), ("event_time", lambda r: wib(r["event_time"])),
     ("sop_step", _key("sop_step")), ("step_activity", _key("step_activity")),
