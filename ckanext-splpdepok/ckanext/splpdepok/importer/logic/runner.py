@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -234,7 +234,7 @@ class Importer:
         plugin = lib_plugins.lookup_package_plugin("dataset")
         context = site_context(defer_commit=True, model=model, session=model.Session)
         # theme groups a real run creates before the datasets (Kategori names them)
-        context["splpdepok_planned_themes"] = dict(new_themes or {})
+        cast("dict[str, Any]", context)["splpdepok_planned_themes"] = dict(new_themes or {})
         if step.action == planner.CREATE:
             schema, action = plugin.create_package_schema(), "package_create"
         else:
