@@ -157,41 +157,44 @@ def reset_database(ini: Path) -> None:
 class LiveServer:
     """One ``ckan run`` process in its own process group."""
 
-    def __init__(self, ini: Path, port: int) -> None:
+    def __init__(self, ini: Path, port: int, gunicorn_workers: int | None = None) -> None:
         self.ini = ini
         self.port = port
+        # None: ``ckan run --threaded`` (one process, tests); a number: gunicorn with that many
+        # workers and the Dockerfile's other settings (production-like, benchmarks)
+        self.gunicorn_workers = gunicorn_workers
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = ini.with_suffix(".log")
         self.process: subprocess.Popen[bytes] | None = None
 
     @classmethod
     def prepare(
-        cls, name: str, plugins: list[str] | None = None, config: dict[str, str] | None = None
+        cls, name: str, plugins: list[str] | None = None, config: dict[str, str] | None = None,
+        gunicorn_workers: int | None = None,
     ) -> LiveServer:
         """Pick a port and write the ini; the server starts with ``start()``."""
         port = free_port()
         ini = write_ini(RUN_DIR / f"{name}-{port}.ini", f"http://127.0.0.1:{port}", plugins, config)
-        return cls(ini, port)
+        return cls(ini, port, gunicorn_workers)
+
+    def command(self) -> list[str]:
+        """``ckan run``, or gunicorn as the Dockerfile starts it (same workers/threads/timeout)."""
+        if self.gunicorn_workers is None:
+            return [str(CKAN_BIN), "-c", str(self.ini), "run", "-H", "127.0.0.1",
+                    "-p", str(self.port), "--disable-reloader", "--threaded"]
+        return [str(CKAN_BIN.with_name("gunicorn")), "--bind", f"127.0.0.1:{self.port}",
+                "--workers", str(self.gunicorn_workers), "--threads", "4", "--timeout", "120",
+                "--chdir", str(ROOT / "scripts"), "wsgi:application"]
 
     def start(self, timeout: float = 120) -> LiveServer:
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [
-                str(CKAN_BIN),
-                "-c",
-                str(self.ini),
-                "run",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "--disable-reloader",
-                "--threaded",
-            ],
+            self.command(),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             cwd=ROOT,
+            env={**os.environ, "CKAN_INI": str(self.ini)},
             start_new_session=True,
         )
         log.close()

@@ -118,14 +118,15 @@ class RemoteCkan:
 
 
 def start_remote(name: str = "remote-ckan", plugins: list[str] | None = None,
-                 config: dict[str, str] | None = None, db_suffix: str = "") -> RemoteCkan:
+                 config: dict[str, str] | None = None, db_suffix: str = "",
+                 gunicorn_workers: int | None = None) -> RemoteCkan:
     """Create the remote's database, migrate it, start the server, make a sysadmin token."""
     plugins = plugins or REMOTE_PLUGINS
     url = remote_database_url(db_suffix)
     recreate_database(url)
     settings = {"sqlalchemy.url": url, "ckan.site_id": "splpdepok-remote",
                 "ckan.auth.create_unowned_dataset": "false", **(config or {})}
-    server = LiveServer.prepare(name, plugins, settings)
+    server = LiveServer.prepare(name, plugins, settings, gunicorn_workers)
     return RemoteCkan(server, plugins, url).setup()
 
 
