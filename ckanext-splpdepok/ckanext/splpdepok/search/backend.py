@@ -10,7 +10,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ckanext.splpdepok.search.connection import COMMITTING, PostgresSearchConnection
+from ckanext.splpdepok.search.connection import (
+    COMMITTING,
+    PENDING,
+    PostgresSearchConnection,
+    flush_pending,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +65,17 @@ _REPLACEMENTS = {
 
 
 def _mark_committing(session: Any) -> None:
+    if session.info.get(PENDING):
+        flush_pending()  # buffered index rows are part of this commit
     session.info[COMMITTING] = True
 
 
-def _unmark_committing(session: Any, *_: Any) -> None:
-    session.info.pop(COMMITTING, None)
-
-
 def _transaction_ended(session: Any, transaction: Any) -> None:
-    # flushes open sub-transactions inside a commit: only the outermost one ends it
+    # flushes open sub-transactions inside a commit: only the outermost one ends it; rows
+    # still buffered then belong to a transaction that rolled back
     if transaction.parent is None:
-        _unmark_committing(session)
+        session.info.pop(COMMITTING, None)
+        session.info.pop(PENDING, None)
 
 
 def _listen_to_commits() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pysolr
 import sqlalchemy as sa
 from ckanext.splpdepok.search import lucene, statement
-from ckanext.splpdepok.search.documents import build_row
+from ckanext.splpdepok.search.documents import IndexRow, build_row
 from ckanext.splpdepok.search.params import ParamError, parse_request
 from ckanext.splpdepok.search.settings import text_config
 from ckanext.splpdepok.search.sql import QueryError
@@ -54,15 +54,77 @@ def _errors() -> tuple[type[Exception], type[Exception], type[Exception]]:
     return SearchError, SearchIndexError, SearchQueryError
 
 
-def _vector(row: Any, cfg: Any) -> Any:
-    parts = []
-    for weight, text in (("A", row.text_a), ("B", row.text_b), ("C", row.text_c),
-                         ("D", row.text_d)):
-        parts.append(sa.func.setweight(sa.func.to_tsvector(cfg, text), weight))
-    vector = parts[0]
-    for part in parts[1:]:
+PENDING = "splpdepok_search_pending"
+# rows written per INSERT when CKAN defers commits (``search-index rebuild``, bulk loads)
+BATCH_SIZE = 500
+_TEXT_PARTS = (("A", "text_a"), ("B", "text_b"), ("C", "text_c"), ("D", "text_d"))
+
+
+def _weighted(cfg: Any, parts: tuple[tuple[str, str], ...]) -> Any:
+    vectors = [sa.func.setweight(sa.func.to_tsvector(cfg, sa.bindparam(key, type_=sa.Text)),
+                                 weight) for weight, key in parts]
+    vector = vectors[0]
+    for part in vectors[1:]:
         vector = vector.op("||")(part)
     return vector
+
+
+_upserts: dict[str, Any] = {}
+
+
+def _upsert(config_name: str) -> Any:
+    """The one INSERT … ON CONFLICT statement (built once per text configuration).
+
+    Executed with a list of rows it runs as one multi-row INSERT per page (psycopg2's
+    ``execute_values``), and SQLAlchemy compiles it once.
+    """
+    stmt = _upserts.get(config_name)
+    if stmt is not None:
+        return stmt
+    t = search_index_table
+    cfg = sa.literal_column(f"'{config_name}'::regconfig")
+    values: dict[str, Any] = {
+        c.name: sa.bindparam(c.name, type_=c.type) for c in t.c
+        if c.name not in ("search_vector", "rank_vector", "terms", "indexed_at")}
+    values["search_vector"] = _weighted(cfg, _TEXT_PARTS)
+    values["rank_vector"] = _weighted(cfg, _TEXT_PARTS[:3])
+    values["terms"] = sa.func.array_to_tsvector(sa.bindparam("terms", type_=ARRAY(sa.Text)))
+    values["indexed_at"] = sa.func.now()
+    stmt = insert(t).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[t.c.index_id],
+        set_={c.name: stmt.excluded[c.name] for c in t.c if c.name != "index_id"},
+    )
+    _upserts[config_name] = stmt
+    return stmt
+
+
+def _write(rows: Iterable[IndexRow]) -> None:
+    index_error = _errors()[1]
+    params = [row.as_params() for row in rows]
+    if not params:
+        return
+    try:
+        _session().execute(_upsert(text_config()), params)
+    except SQLAlchemyError as error:
+        log.exception("search index write failed")
+        raise index_error(f"could not write the search index: {error}") from error
+
+
+def _pending(create: bool = False) -> dict[str, IndexRow] | None:
+    info = _session()().info
+    if create:
+        return info.setdefault(PENDING, {})
+    return info.get(PENDING)
+
+
+def flush_pending() -> None:
+    """Writes the rows buffered in this transaction (before a commit, a read or a delete)."""
+    pending = _pending()
+    if pending:
+        rows = list(pending.values())
+        pending.clear()
+        _write(rows)
 
 
 class PostgresSearchConnection:
@@ -77,44 +139,36 @@ class PostgresSearchConnection:
 
     def add(self, docs: Iterable[dict[str, Any]], commit: bool | None = None,
             **_: Any) -> str:
-        """Upserts documents in CKAN's transaction (see ``_commit_if_asked`` for ``commit``)."""
-        index_error = _errors()[1]
+        """Upserts documents in CKAN's transaction.
+
+        With ``commit`` (every dataset change CKAN indexes as it commits) the row is written at
+        once. Without it (``search-index rebuild`` and other bulk work) rows wait in the
+        session and are written ``BATCH_SIZE`` at a time, and before the transaction commits or
+        anything reads the index; a rollback drops them with the rest of the transaction.
+        """
         try:
-            rows = [build_row(doc) for doc in docs]
+            rows = {row.index_id: row for row in (build_row(doc) for doc in docs)}
         except (ValueError, TypeError) as error:
             raise pysolr.SolrError(f"invalid document: {error}") from error
         if not rows:
             return ""
-        cfg = sa.literal_column(f"'{text_config()}'::regconfig")
-        values = []
-        for row in rows:
-            params = row.as_params()
-            for key in ("text_a", "text_b", "text_c", "text_d"):
-                params.pop(key)
-            params["search_vector"] = _vector(row, cfg)
-            params["terms"] = sa.func.array_to_tsvector(
-                sa.bindparam(None, row.terms, type_=ARRAY(sa.Text)))
-            params["indexed_at"] = sa.func.now()
-            values.append(params)
-        stmt = insert(search_index_table).values(values)
-        excluded = stmt.excluded
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[search_index_table.c.index_id],
-            set_={c.name: excluded[c.name] for c in search_index_table.c
-                  if c.name != "index_id"},
-        )
-        try:
-            _session().execute(stmt)
-        except SQLAlchemyError as error:
-            log.exception("search index write failed")
-            raise index_error(f"could not write the search index: {error}") from error
-        _commit_if_asked(commit)
+        if commit or _session()().info.get(COMMITTING):
+            flush_pending()
+            _write(rows.values())
+            _commit_if_asked(commit)
+            return ""
+        pending = _pending(create=True)
+        assert pending is not None
+        pending.update(rows)
+        if len(pending) >= BATCH_SIZE:
+            flush_pending()
         return ""
 
     def delete(self, id: str | list[str] | None = None, q: str | None = None,
                commit: bool | None = None, **_: Any) -> str:
         index_error = _errors()[1]
         table = search_index_table
+        flush_pending()
         if id is not None:
             ids = [id] if isinstance(id, str) else list(id)
             stmt = sa.delete(table).where(table.c.index_id.in_(ids))
@@ -142,6 +196,7 @@ class PostgresSearchConnection:
         return ""
 
     def ping(self, **_: Any) -> str:
+        flush_pending()
         _session().execute(sa.select(sa.func.count()).select_from(
             sa.select(search_index_table.c.index_id).limit(1).subquery()))
         return "OK"
@@ -161,6 +216,7 @@ class PostgresSearchConnection:
         except (ParamError, QueryError) as error:
             raise query_error(str(error)) from error
         try:
+            flush_pending()
             rows = _session().execute(built.statement).fetchall()
         except SQLAlchemyError as error:
             log.exception("search query failed")

@@ -18,6 +18,7 @@ from ckanext.splpdepok.search.fields import (
     Kind,
     as_number,
     canonical_date,
+    is_facet_field,
     kind_of,
     solr_date,
 )
@@ -42,6 +43,7 @@ class IndexRow:
     dataset_type: str | None
     label_public: bool
     terms: list[str]
+    facets: list[str]
     fields: dict[str, list[str]]
     texts: dict[str, list[str]]
     nums: dict[str, list[float]]
@@ -59,7 +61,7 @@ class IndexRow:
             "index_id": self.index_id, "id": self.id, "name": self.name,
             "site_id": self.site_id, "state": self.state, "capacity": self.capacity,
             "dataset_type": self.dataset_type, "label_public": self.label_public,
-            "terms": self.terms,
+            "terms": self.terms, "facets": self.facets,
             "fields": self.fields, "texts": self.texts,
             "nums": self.nums,
             "doc": self.doc, "text_a": self.text_a, "text_b": self.text_b,
@@ -180,6 +182,8 @@ def build_row(doc: dict[str, Any]) -> IndexRow:
         label_public="public" in fields.get("permission_labels", []),
         terms=sorted({lexeme for name, values in fields.items() for value in values
                       if (lexeme := term_lexeme(name, value)) is not None}),
+        facets=sorted({f"{name}={value}" for name, values in fields.items()
+                       if is_facet_field(name) for value in values}),
         fields=fields,
         texts=texts,
         nums=nums,

@@ -43,6 +43,19 @@ _NUMBER_FIELDS = frozenset({
 # Never searchable: CKAN stores whole dataset dicts there for display only.
 UNINDEXED_FIELDS = frozenset({"data_dict", "validated_data_dict"})
 
+# Facets counted from the row's narrow ``facets`` column: CKAN's default facets, the portal's own
+# (schemas/logic/facets.py) and vocabulary tags. Any other field still facets, from ``fields``.
+FACET_FIELDS = frozenset({
+    "organization", "groups", "tags", "res_format", "license_id", "jenis",
+    "accrualPeriodicity", "prioritas_tahun",
+})
+FACET_PREFIXES = ("vocab_",)
+
+
+def is_facet_field(field: str) -> bool:
+    """True when ``field``'s values are kept in the narrow ``facets`` column."""
+    return field in FACET_FIELDS or field.startswith(FACET_PREFIXES)
+
 FIELD_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
 

@@ -1,7 +1,7 @@
 """Builds the one SQL statement that answers a search: count, facets and the page of documents.
 
-All filters (``q`` and every ``fq``, permission labels included) are applied in the ``matched``
-CTE before anything is counted, so counts and facets never include what the caller may not
+All filters (``q`` and every ``fq``, permission labels included) are the same condition in the
+count, the facets and the page, so counts and facets never include what the caller may not
 see. The statement returns rows tagged by ``kind``: 0 = total count, 1 = a facet value,
 2 = a result document.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from ckanext.splpdepok.search import lucene
-from ckanext.splpdepok.search.fields import Kind, kind_of
+from ckanext.splpdepok.search.fields import Kind, is_facet_field, kind_of
 from ckanext.splpdepok.search.params import SearchRequest, SortClause
 from ckanext.splpdepok.search.sql import Builder
 from ckanext.splpdepok.search.table import search_index_table
@@ -29,8 +29,13 @@ class Built:
 
 
 def where_clause(request: SearchRequest, text_config: str,
-                 now: dt.datetime | None = None) -> tuple[Any, Any]:
-    """(condition, rank expression) for q + every fq."""
+                 now: dt.datetime | None = None) -> tuple[Any, Any | None]:
+    """(condition, rank expression or None without a text query) for q + every fq.
+
+    The rank reads ``rank_vector`` (title, tags, notes: kept in the row), not the full vector
+    (out of line): a hit found only in resources or extras ranks 0, after every hit in the
+    title, tags or description, as it did with the weights of the full vector.
+    """
     t = search_index_table
     q_builder = Builder(text_config=text_config, table=t, now=now)
     conds = [q_builder.condition(request.q, request.min_should)]
@@ -42,13 +47,13 @@ def where_clause(request: SearchRequest, text_config: str,
         tsq = q_builder.rank_queries[0]
         for extra in q_builder.rank_queries[1:]:
             tsq = tsq.op("||")(extra)
-        rank = sa.func.ts_rank(t.c.search_vector, tsq)
+        rank = sa.func.ts_rank(t.c.rank_vector, tsq)
     else:
-        rank = sa.cast(sa.literal(0.0), sa.Float)
+        rank = None
     return condition, rank
 
 
-def _sort_keys(clause: SortClause, rank: Any) -> list[Any]:
+def _sort_keys(clause: SortClause, rank: Any | None) -> list[Any]:
     t = search_index_table
     name = clause.field
     if name == "score":
@@ -69,72 +74,72 @@ def _sort_keys(clause: SortClause, rank: Any) -> list[Any]:
 
 
 def build(request: SearchRequest, text_config: str, now: dt.datetime | None = None) -> Built:
+    """One statement: the count, the facets and the page, each its own scan of the filters.
+
+    Nothing is materialised: the count reads only the narrow row (GIN bitmap plus the filter
+    columns), the page is a top-N (or, sorted by date, title or name, read in order from a
+    matching btree and stopped after the page), and facets unnest the row's ``facets``.
+    """
     t = search_index_table
     condition, rank = where_clause(request, text_config, now)
+    ranked = rank is not None
     wants_score = "score" in request.fl or any(c.field == "score" for c in request.sort)
-    score_col = (rank if wants_score else sa.cast(sa.literal(0.0), sa.Float)).label("score")
-    sort_columns: list[Any] = []
-    directions: list[bool] = []
-    for clause in request.sort:
-        if clause.field == "score":
-            continue  # sorted on the ``score`` column itself: ts_rank runs once per row
-        for key in _sort_keys(clause, rank):
-            sort_columns.append(key)
-            directions.append(clause.descending)
-    labelled = [col.label(f"s{i}") for i, col in enumerate(sort_columns)]
-    facet_fields = request.facet_fields if request.facet_limit != 0 else []
-    # facet values are read once per matched row, while the row is at hand
-    facet_cols = [_facet_values(t, name).label(f"f{i}") for i, name in enumerate(facet_fields)]
-    matched = sa.select(t.c.index_id, score_col, *labelled, *facet_cols).where(
-        condition).cte("matched")
-
+    score = rank if ranked and wants_score else sa.cast(sa.literal(0.0), sa.Float)
     parts: list[Any] = [
         sa.select(
             sa.literal(KIND_COUNT).label("kind"), sa.null().label("field"),
             sa.null().label("value"), sa.func.count().label("n"),
             sa.cast(sa.null(), JSONB).label("doc"), sa.cast(sa.null(), sa.Float).label("score"),
-        ).select_from(matched)
+        ).select_from(t).where(condition)
     ]
+    facet_fields = request.facet_fields if request.facet_limit != 0 else []
     if facet_fields:
-        parts.append(_facet_select(request, matched, facet_fields))
+        parts.append(_facet_select(request, condition, facet_fields))
     if request.rows > 0:
-        parts.append(_page_select(request, matched, t, directions))
+        parts.append(_page_select(request, condition, rank if ranked else None, score))
     union = sa.union_all(*parts).subquery("answer")
     statement = sa.select(union).order_by(union.c.kind, union.c.field, union.c.n)
     return Built(statement=statement, wants_score=wants_score)
 
 
-def _order(request: SearchRequest, source: Any, directions: list[bool]) -> list[Any]:
-    order: list[Any] = []
-    sort_index = 0
+def _order_keys(request: SearchRequest, rank: Any | None) -> list[tuple[Any, bool]]:
+    """(key, descending) of the page order, the tie-break last. A score without a text query
+    is the same for every row: left out, so the next key can be read from its index."""
+    keys: list[tuple[Any, bool]] = []
     for clause in request.sort:
         if clause.field == "score":
-            cols = [source.c.score]
-            descs = [clause.descending]
-        else:
-            count = len(_sort_keys(clause, sa.literal(0.0)))
-            cols = [source.c[f"s{sort_index + k}"] for k in range(count)]
-            descs = directions[sort_index:sort_index + count]
-            sort_index += count
-        for col, desc in zip(cols, descs, strict=True):
-            order.append(col.desc().nulls_last() if desc else col.asc().nulls_last())
-    order.append(source.c.index_id)
-    return order
+            if rank is not None:
+                keys.append((rank, clause.descending))
+            continue
+        keys.extend((key, clause.descending) for key in _sort_keys(clause, rank))
+    keys.append((search_index_table.c.index_id, False))
+    return keys
 
 
-def _page_select(request: SearchRequest, matched: Any, t: Any, directions: list[bool]) -> Any:
-    # ORDER BY + LIMIT on the matched rows (a top-N sort), numbered afterwards
+def _ordered(keys: list[tuple[Any, bool]]) -> list[Any]:
+    return [key.desc().nulls_last() if desc else key.asc().nulls_last() for key, desc in keys]
+
+
+def _page_select(request: SearchRequest, condition: Any, rank: Any | None, score: Any) -> Any:
+    t = search_index_table
+    keys = _order_keys(request, rank)
+    # the page's keys first (narrow rows: a top-N, or an index walk that stops after the
+    # page), the stored documents of those rows only afterwards
+    labelled = [key.label(f"k{i}") for i, (key, _) in enumerate(keys[:-1])]
     page = (
-        sa.select(matched)
-        .order_by(*_order(request, matched, directions))
+        sa.select(t.c.index_id, score.label("score"), *labelled)
+        .where(condition).order_by(*_ordered(keys))
         .limit(request.rows).offset(request.start).subquery("page")
     )
-    ordinal = sa.func.row_number().over(order_by=_order(request, page, directions))
+    outer_keys = [(page.c[f"k{i}"], desc) for i, (_, desc) in enumerate(keys[:-1])]
+    outer_keys.append((page.c.index_id, False))
+    ordinal = sa.func.row_number().over(order_by=_ordered(outer_keys))
+    doc_table = t.alias("stored")
     return sa.select(
         sa.literal(KIND_DOC).label("kind"), sa.null().label("field"),
         sa.null().label("value"), ordinal.label("n"),
-        _doc_expression(request.fl, t).label("doc"), page.c.score.label("score"),
-    ).select_from(page.join(t, t.c.index_id == page.c.index_id))
+        _doc_expression(request.fl, doc_table).label("doc"), page.c.score.label("score"),
+    ).select_from(page.join(doc_table, doc_table.c.index_id == page.c.index_id))
 
 
 def _doc_expression(fl: list[str], t: Any) -> Any:
@@ -147,24 +152,44 @@ def _doc_expression(fl: list[str], t: Any) -> Any:
     return sa.func.jsonb_build_object(*args)
 
 
-def _facet_values(t: Any, name: str) -> Any:
-    if kind_of(name) is Kind.TEXT:
-        return sa.func.coalesce(t.c.fields[name], t.c.texts[name])
-    return t.c.fields[name]
-
-
-def _facet_select(request: SearchRequest, matched: Any, facet_fields: list[str]) -> Any:
-    per_field = []
-    for i, name in enumerate(facet_fields):
-        element = sa.func.jsonb_array_elements_text(matched.c[f"f{i}"]).table_valued(
-            "value").lateral(f"fv{i}")
-        per_field.append(
-            sa.select(sa.literal(name, sa.Text).label("fname"), element.c.value,
-                      sa.func.count().label("n"))
-            .select_from(matched.join(element, sa.true()))
-            .group_by(element.c.value)
+def _facet_select(request: SearchRequest, condition: Any,
+                  facet_fields: list[str]) -> Any:
+    t = search_index_table
+    per_field: list[Any] = []
+    narrow = [name for name in facet_fields if is_facet_field(name)]
+    if narrow:
+        # one pass over the matched rows' ``facets``: "field=value" split after counting
+        element = sa.func.unnest(t.c.facets).table_valued("term").render_derived().lateral(
+            "facet_term")
+        counted = (
+            sa.select(element.c.term, sa.func.count().label("n"))
+            .select_from(t.join(element, sa.true()))
+            .where(condition)
+            .where(sa.func.split_part(element.c.term, "=", 1).in_(narrow))
+            .group_by(element.c.term)
+            .subquery("facet_terms")
         )
-    counts = sa.union_all(*per_field).subquery("facet_counts")
+        split = sa.func.strpos(counted.c.term, "=")
+        per_field.append(sa.select(
+            sa.func.substr(counted.c.term, 1, split - 1).label("fname"),
+            sa.func.substr(counted.c.term, split + 1).label("value"), counted.c.n))
+    for name in facet_fields:
+        if is_facet_field(name):
+            continue
+        values = sa.func.jsonb_array_elements_text(_facet_values(t, name)).table_valued(
+            "value").lateral(f"fv_{len(per_field)}")
+        distinct = (
+            sa.select(t.c.index_id, values.c.value).distinct()
+            .select_from(t.join(values, sa.true())).where(condition)
+            .subquery(f"fd_{len(per_field)}")
+        )
+        per_field.append(
+            sa.select(sa.literal(name, sa.Text).label("fname"), distinct.c.value,
+                      sa.func.count().label("n"))
+            .group_by(distinct.c.value)
+        )
+    counts = sa.union_all(*per_field).subquery("facet_counts") if len(per_field) > 1 \
+        else per_field[0].subquery("facet_counts")
     ranked = (
         sa.select(
             counts.c.fname, counts.c.value, counts.c.n,
@@ -184,6 +209,12 @@ def _facet_select(request: SearchRequest, matched: Any, facet_fields: list[str])
     if request.facet_limit > 0:
         select = select.where(ranked.c.rn <= request.facet_limit)
     return select
+
+
+def _facet_values(t: Any, name: str) -> Any:
+    if kind_of(name) is Kind.TEXT:
+        return sa.func.coalesce(t.c.fields[name], t.c.texts[name])
+    return t.c.fields[name]
 
 
 def delete_statement(node: lucene.Node, text_config: str) -> Any:

@@ -1,12 +1,16 @@
 """The index table (created only by the alembic migration of ``splpdepok_search``).
 
+Rows are narrow (``toast_tuple_target``): what filtering, counting, faceting and ranking read
+stays in the row; the stored document and the per-field data live out of line and are read only
+for the page of results or for the rare query that needs them (see migration 0003).
+
 It lives in its own ``MetaData`` so CKAN's ``db init`` / ``metadata.create_all`` never creates it
 behind the migration's back.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 
 metadata = sa.MetaData()
 
@@ -39,7 +43,13 @@ search_index_table = sa.Table(
     sa.Column("nums", JSONB, nullable=False),
     # the document exactly as CKAN sent it (what ``fl`` returns)
     sa.Column("doc", JSONB, nullable=False),
+    # every text field, weighted A-D: the GIN index answers text matches (read back only for
+    # the rare rechecks, so it lives out of line)
     sa.Column("search_vector", TSVECTOR, nullable=False),
+    # the A-C part (title, tags, notes) kept in the row: ``ts_rank`` reads it for every hit
+    sa.Column("rank_vector", TSVECTOR, nullable=False),
+    # "field=value" of the facet fields (fields.FACET_FIELDS): facet counts read only this
+    sa.Column("facets", ARRAY(sa.Text), nullable=False),
     # every exact "field=value" pair of ``fields`` as one lexeme (see documents.term_lexeme)
     sa.Column("terms", TSVECTOR, nullable=False),
     sa.Column("metadata_created", sa.DateTime(timezone=True)),
