@@ -52,8 +52,19 @@ def test_document_without_id_is_refused() -> None:
 
 def test_term_lexemes() -> None:
     assert term_lexeme("tags", "air bersih") == "tags=air bersih"
-    assert term_lexeme("tags", "") is None
-    assert term_lexeme("res_url", "x" * MAX_TERM_BYTES) is None
+    assert term_lexeme("tags", "") == "tags="
+    long = term_lexeme("res_url", "x" * MAX_TERM_BYTES)
+    assert long.startswith("res_url#") and len(long) == len("res_url#") + 32
+    assert long != term_lexeme("res_url", "y" * MAX_TERM_BYTES)
+
+
+def test_row_terms_hold_values_numbers_and_presence() -> None:
+    row = build_row({"id": "d1", "name": "air", "tags": ["a", "b"], "num_resources": 3,
+                     "notes": "teks", "extras_x": ""})
+    assert {"tags=a", "tags=b", "name=air", "num_resources=3", "num_resources~3.0",
+            "tags?", "notes?", "num_resources?"} <= set(row.terms)
+    assert "extras_x?" in row.terms and "title?" not in row.terms
+    assert row.facets == ["tags=a", "tags=b"]
 
 
 def test_tsquery_literal_quotes_everything() -> None:

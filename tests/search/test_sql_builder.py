@@ -34,9 +34,16 @@ def test_string_field_is_a_bound_single_lexeme_tsquery() -> None:
     assert "'tags=air bersih'" in params.values()
 
 
-def test_overlong_values_fall_back_to_jsonb_containment() -> None:
+def test_overlong_values_are_found_by_hash_and_confirmed_by_value() -> None:
     sql, params = compile_where(f'res_url:"{"x" * 2000}"')
-    assert "fields @>" in sql and "terms" not in sql
+    assert "terms @@" in sql and "fields @>" in sql
+    assert any(str(v).startswith("'res_url#") for v in params.values())
+
+
+def test_numbers_and_presence_are_index_terms() -> None:
+    sql, params = compile_where("views_total:3 AND extras_frekuensi:*")
+    assert "nums" not in sql and "texts" not in sql and sql.count("terms @@") == 2
+    assert {"'views_total~3.0'", "'extras_frekuensi?'"} <= {str(v) for v in params.values()}
 
 
 def test_injection_attempt_stays_a_parameter() -> None:

@@ -87,7 +87,7 @@ def _upsert(config_name: str) -> Any:
         c.name: sa.bindparam(c.name, type_=c.type) for c in t.c
         if c.name not in ("search_vector", "rank_vector", "terms", "indexed_at")}
     values["search_vector"] = _weighted(cfg, _TEXT_PARTS)
-    values["rank_vector"] = _weighted(cfg, _TEXT_PARTS[:3])
+    values["rank_vector"] = _weighted(cfg, _TEXT_PARTS[:2])
     values["terms"] = sa.func.array_to_tsvector(sa.bindparam("terms", type_=ARRAY(sa.Text)))
     values["indexed_at"] = sa.func.now()
     stmt = insert(t).values(values)

@@ -7,10 +7,11 @@ become fixed-width UTC text; the weighted text parts feed the tsvector.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, SupportsFloat
 
 from ckanext.splpdepok.search.fields import (
     UNINDEXED_FIELDS,
@@ -119,15 +120,39 @@ def _parse_moment(value: Any) -> dt.datetime | None:
 MAX_TERM_BYTES = 1000
 
 
-def term_lexeme(field: str, value: str) -> str | None:
-    """``field=value`` as one tsvector lexeme; None when it cannot be one (empty, too long).
+def term_lexeme(field: str, value: str) -> str:
+    """``field=value`` as one tsvector lexeme, the exact-match key of the ``terms`` index.
 
-    Values without a lexeme are still matched through ``fields`` (jsonb containment).
+    Values too long for a lexeme get ``field#<md5>`` (the caller confirms the match against
+    ``fields``). Field names never hold ``=``, ``#``, ``~`` or ``?``, so the kinds of lexeme
+    (``field=value``, ``field#hash``, ``field~number``, ``field?``) cannot collide.
     """
-    if not value:
-        return None
     lexeme = f"{field}={value}"
-    return lexeme if len(lexeme.encode()) <= MAX_TERM_BYTES else None
+    if len(lexeme.encode()) <= MAX_TERM_BYTES:
+        return lexeme
+    return f"{field}#{hashlib.md5(value.encode(), usedforsecurity=False).hexdigest()}"
+
+
+def is_hashed(lexeme: str) -> bool:
+    return "=" not in lexeme
+
+
+def number_lexeme(field: str, number: SupportsFloat) -> str:
+    """``field~number``: numeric equality from the index, whatever the number's spelling."""
+    return f"{field}~{float(number)!r}"
+
+
+def exists_lexeme(field: str) -> str:
+    """``field?``: the dataset has a value for ``field`` (``field:*`` and ``field:[* TO *]``)."""
+    return f"{field}?"
+
+
+def _terms(fields: dict[str, list[str]], texts: dict[str, list[str]],
+           nums: dict[str, list[float]]) -> list[str]:
+    terms = {term_lexeme(name, value) for name, values in fields.items() for value in values}
+    terms.update(number_lexeme(name, n) for name, numbers in nums.items() for n in numbers)
+    terms.update(exists_lexeme(name) for name in (*fields, *texts))
+    return sorted(terms)
 
 
 def _scalar(values: list[str] | None) -> str | None:
@@ -180,8 +205,7 @@ def build_row(doc: dict[str, Any]) -> IndexRow:
         capacity=_scalar(fields.get("capacity")),
         dataset_type=_scalar(fields.get("dataset_type")),
         label_public="public" in fields.get("permission_labels", []),
-        terms=sorted({lexeme for name, values in fields.items() for value in values
-                      if (lexeme := term_lexeme(name, value)) is not None}),
+        terms=_terms(fields, texts, nums),
         facets=sorted({f"{name}={value}" for name, values in fields.items()
                        if is_facet_field(name) for value in values}),
         fields=fields,

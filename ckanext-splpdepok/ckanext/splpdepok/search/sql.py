@@ -14,7 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 from ckanext.splpdepok.common.text import LIKE_ESCAPE, like_contains, like_escape
 from ckanext.splpdepok.search import lucene
-from ckanext.splpdepok.search.documents import term_lexeme
+from ckanext.splpdepok.search.documents import (
+    exists_lexeme,
+    is_hashed,
+    number_lexeme,
+    term_lexeme,
+)
 from ckanext.splpdepok.search.fields import (
     DEFAULT_FIELD,
     WEIGHT_OF_FIELD,
@@ -175,8 +180,7 @@ class Builder:
         _check_field(fld)
         if kind_of(fld) is Kind.NGRAM:
             fld = ngram_source(fld)
-        column = self.table.c.texts if kind_of(fld) is Kind.TEXT else self.table.c.fields
-        return column.has_key(fld)
+        return self._has_term(exists_lexeme(fld))
 
     def _term(self, term: lucene.Term) -> Any:
         fld = term.field
@@ -207,18 +211,23 @@ class Builder:
             number = as_number(value)
             if number is None:
                 raise QueryError(f"invalid number for {fld}: {value!r}")
-            return self.table.c.nums.op("@>")(_json_param({fld: [float(number)]}))
-        contains = self.table.c.fields.op("@>")(_json_param({fld: [value]}))
+            return self._has_term(number_lexeme(fld, number))
         lexeme = term_lexeme(fld, value)
-        if lexeme is not None:
-            contains = self.table.c.terms.op("@@")(sa.cast(
-                sa.bindparam(None, tsquery_literal(lexeme), type_=sa.Text), TSQUERY))
+        contains = self._has_term(lexeme)
+        if is_hashed(lexeme):  # a long value: the hash finds it, the value confirms it
+            contains = sa.and_(contains, self.table.c.fields.op("@>")(
+                _json_param({fld: [value]})))
         if fld == "permission_labels" and value == PUBLIC_LABEL:
             return self.table.c.label_public
         if fld in SCALAR_COLUMNS:
             column = self.table.c[fld]
             return sa.or_(column == value, sa.and_(column.is_(None), contains))
         return contains
+
+    def _has_term(self, lexeme: str) -> Any:
+        """``terms @@ 'lexeme'``: answered by the GIN index on ``terms`` alone."""
+        return self.table.c.terms.op("@@")(sa.cast(
+            sa.bindparam(None, tsquery_literal(lexeme), type_=sa.Text), TSQUERY))
 
     def _values_where(self, fld: str, predicate: Any) -> Any:
         column = self.table.c.texts if kind_of(fld) is Kind.TEXT else self.table.c.fields

@@ -32,9 +32,10 @@ def where_clause(request: SearchRequest, text_config: str,
                  now: dt.datetime | None = None) -> tuple[Any, Any | None]:
     """(condition, rank expression or None without a text query) for q + every fq.
 
-    The rank reads ``rank_vector`` (title, tags, notes: kept in the row), not the full vector
-    (out of line): a hit found only in resources or extras ranks 0, after every hit in the
-    title, tags or description, as it did with the weights of the full vector.
+    The rank reads ``rank_vector`` (title and tags, CKAN's boosted fields, kept in the row),
+    not the full vector (out of line, and several KB for a long description): hits in the title
+    or tags rank first, and hits found only in the description, resources or extras tie at 0,
+    ordered by the next sort key (CKAN's default: most recently modified first).
     """
     t = search_index_table
     q_builder = Builder(text_config=text_config, table=t, now=now)

@@ -46,11 +46,12 @@ search_index_table = sa.Table(
     # every text field, weighted A-D: the GIN index answers text matches (read back only for
     # the rare rechecks, so it lives out of line)
     sa.Column("search_vector", TSVECTOR, nullable=False),
-    # the A-C part (title, tags, notes) kept in the row: ``ts_rank`` reads it for every hit
+    # the A and B parts (title, tags) kept in the row: ``ts_rank`` reads it for every hit
     sa.Column("rank_vector", TSVECTOR, nullable=False),
     # "field=value" of the facet fields (fields.FACET_FIELDS): facet counts read only this
     sa.Column("facets", ARRAY(sa.Text), nullable=False),
-    # every exact "field=value" pair of ``fields`` as one lexeme (see documents.term_lexeme)
+    # every exact "field=value" pair of ``fields``, numbers and present fields, one lexeme each
+    # (documents.term_lexeme, number_lexeme, exists_lexeme): every exact filter reads its GIN
     sa.Column("terms", TSVECTOR, nullable=False),
     sa.Column("metadata_created", sa.DateTime(timezone=True)),
     sa.Column("metadata_modified", sa.DateTime(timezone=True)),

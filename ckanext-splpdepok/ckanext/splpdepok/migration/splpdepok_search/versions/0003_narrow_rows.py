@@ -5,20 +5,25 @@ At 100,000 datasets rows of ~4 KB in the heap (the stored document out of line, 
 most of a 400 MB heap. Now:
 
 - ``toast_tuple_target = 128``: every wide value (stored document, per-field jsonb, the full text
-  and term vectors) is compressed with lz4 and moved out of line; the GIN indexes still answer
-  matches from the index alone;
-- ``rank_vector`` (title, tags and notes: what ``ts_rank`` needs) and ``facets`` (the values of
-  the facet fields as ``field=value``) are the only wide values kept in the row (storage MAIN);
+  and term vectors) is compressed (lz4 where the server has it) and moved out of line; the GIN
+  indexes answer matches from the index alone;
+- ``rank_vector`` (title and tags: what ``ts_rank`` reads) and ``facets`` (the values of the facet
+  fields as ``field=value``) are the only wide values kept in the row (storage MAIN);
+- ``terms`` also holds numbers (``field~n``), present fields (``field?``) and long values
+  (``field#md5``), so every exact filter is answered by its GIN index and the GIN index over the
+  whole ``fields`` jsonb (the most expensive one to write) goes;
 - btree indexes match the sort orders the statement uses, tie-break and NULL order included,
   so a page of ``*:*`` by date, title or name is read from the index and stops after the page.
 
-Existing rows get the new columns from what they already hold and are rewritten, so no
-``search-index rebuild`` is needed.
+Existing rows are recomputed from the document each one stores (no CKAN dictization needed, so
+no ``search-index rebuild``) and rewritten, which applies the new storage.
 
 Revision ID: 0003
 Revises: 0002
 """
 from __future__ import annotations
+
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -32,9 +37,6 @@ depends_on = None
 TABLE = "splpdepok_search_index"
 OUT_OF_LINE = ("doc", "fields", "texts", "nums", "terms", "search_vector")
 IN_ROW = ("rank_vector", "facets")
-# the facet fields of ckanext.splpdepok.search.fields at the time of this migration
-FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "jenis",
-                "accrualPeriodicity", "prioritas_tahun")
 SORT_INDEXES = {
     "modified_sort_idx": "metadata_modified DESC NULLS LAST, index_id",
     "modified_asc_sort_idx": "metadata_modified ASC NULLS LAST, index_id",
@@ -44,6 +46,7 @@ SORT_INDEXES = {
                        'title_sort COLLATE "C" ASC NULLS LAST, index_id'),
     "name_sort_idx": 'name COLLATE "C" ASC NULLS LAST, index_id',
 }
+BATCH = 1000
 
 
 def _has_lz4() -> bool:
@@ -52,33 +55,51 @@ def _has_lz4() -> bool:
         "AND 'lz4' = ANY(enumvals)")).scalar())
 
 
+def _recompute_rows() -> None:
+    """New terms, facets and rank vector of every row, from the document it stores."""
+    from ckanext.splpdepok.search.documents import build_row
+    from ckanext.splpdepok.search.settings import text_config
+
+    bind = op.get_bind()
+    cfg = text_config()
+    update = sa.text(
+        f"UPDATE {TABLE} SET terms = array_to_tsvector(CAST(:terms AS text[])), "
+        "facets = CAST(:facets AS text[]), "
+        f"rank_vector = setweight(to_tsvector('{cfg}'::regconfig, :text_a), 'A') || "
+        f"setweight(to_tsvector('{cfg}'::regconfig, :text_b), 'B') "
+        "WHERE index_id = :index_id")
+    last = ""
+    while True:
+        batch = bind.execute(sa.text(
+            f"SELECT index_id, doc FROM {TABLE} WHERE index_id > :last "
+            "ORDER BY index_id LIMIT :n"), {"last": last, "n": BATCH}).fetchall()
+        if not batch:
+            return
+        params: list[dict[str, Any]] = []
+        for index_id, doc in batch:
+            row = build_row(doc)
+            params.append({"index_id": index_id, "terms": row.terms, "facets": row.facets,
+                           "text_a": row.text_a, "text_b": row.text_b})
+        bind.execute(update, params)
+        last = batch[-1][0]
+
+
 def upgrade() -> None:
     op.add_column(TABLE, sa.Column("rank_vector", TSVECTOR, nullable=False,
                                    server_default=sa.text("''::tsvector")))
     op.add_column(TABLE, sa.Column("facets", ARRAY(sa.Text), nullable=False,
                                    server_default=sa.text("'{}'::text[]")))
-    lz4 = _has_lz4()
     for column in OUT_OF_LINE:
         op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN {column} SET STORAGE EXTENDED")
     for column in IN_ROW:
         op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN {column} SET STORAGE MAIN")
-    if lz4:
+    if _has_lz4():
         for column in (*OUT_OF_LINE, *IN_ROW):
             op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN {column} SET COMPRESSION lz4")
     op.execute(f"ALTER TABLE {TABLE} SET (toast_tuple_target = 128)")
-    # rewrites every row: the new columns filled, the new storage applied
-    facet_fields = ", ".join(f"'{name}'" for name in FACET_FIELDS)
-    op.execute(f"""
-        UPDATE {TABLE} SET
-          rank_vector = ts_filter(search_vector, '{{a,b,c}}'),
-          facets = ARRAY(
-            SELECT DISTINCT f.key || '=' || v.value
-            FROM jsonb_each(fields) f, jsonb_array_elements_text(f.value) v
-            WHERE f.key IN ({facet_fields}) OR f.key LIKE 'vocab\\_%'
-            ORDER BY 1)
-    """)
-    for old in ("modified_idx", "created_idx"):
+    for old in ("fields_idx", "modified_idx", "created_idx"):
         op.execute(f"DROP INDEX IF EXISTS {TABLE}_{old}")
+    _recompute_rows()
     for name, columns in SORT_INDEXES.items():
         op.execute(f"CREATE INDEX {TABLE}_{name} ON {TABLE} ({columns})")
 
@@ -88,7 +109,9 @@ def downgrade() -> None:
         op.execute(f"DROP INDEX IF EXISTS {TABLE}_{name}")
     op.create_index(f"{TABLE}_modified_idx", TABLE, ["metadata_modified"])
     op.create_index(f"{TABLE}_created_idx", TABLE, ["metadata_created"])
-    op.execute(f"ALTER TABLE {TABLE} RESET (toast_tuple_target)")
+    op.create_index(f"{TABLE}_fields_idx", TABLE, ["fields"], postgresql_using="gin",
+                    postgresql_with={"fastupdate": "off"})
+    op.execute(f"ALTER TABLE {TABLE} SET (toast_tuple_target = 4080)")
     for column in ("fields", "search_vector", "terms", "nums"):
         op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN {column} SET STORAGE MAIN")
     op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN doc SET STORAGE EXTERNAL")
