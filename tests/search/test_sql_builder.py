@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -154,8 +155,23 @@ def test_statement_applies_filters_before_counting_and_facets() -> None:
         "facet.field": ["tags", "organization"], "rows": 5, "sort": "score desc",
         "defType": "dismax",
     })
-    sql = str(statement.build(request, "indonesian").statement.compile(
-        dialect=postgresql.dialect()))
+    built = statement.build(request, "indonesian")
+    sql = built.sql
     # count, facets and page each apply every filter (no shared, materialised set)
     assert "matched" not in sql
     assert sql.count("label_public") == 3 and sql.count("capacity =") == 3
+    # every placeholder of the SQL has its value; the template's are apart from the request's
+    assert set(re.findall(r"%\((\w+)\)s", sql)) == set(built.params)
+    assert "sungai" in built.params.values() and "public" in built.params.values()
+
+
+def test_statement_shape_is_compiled_once_and_reused() -> None:
+    def built(q: str, org: str) -> statement.Built:
+        return statement.build(parse_request({
+            "q": q, "fq": [f'+organization:"{org}"'], "facet.field": ["tags"], "rows": 5,
+            "defType": "dismax"}), "indonesian")
+    first, second = built("sungai", "dinas-a"), built("jalan", "dinas-b")
+    assert first.sql == second.sql  # same shape, one template
+    assert "sungai" in first.params.values() and "jalan" in second.params.values()
+    assert "organization=dinas-b" in str(second.params.values())
+    assert "organization=dinas-a" not in str(second.params.values())

@@ -212,12 +212,13 @@ class PostgresSearchConnection:
             params["q"] = q
         try:
             request = parse_request(params)
-            built = statement.build(request, text_config())
+            built = statement.build(request, text_config(),
+                                    dialect=_session().get_bind().dialect)
         except (ParamError, QueryError) as error:
             raise query_error(str(error)) from error
         try:
             flush_pending()
-            rows = _session().execute(built.statement).fetchall()
+            rows = _session().connection().exec_driver_sql(built.sql, built.params).fetchall()
         except SQLAlchemyError as error:
             log.exception("search query failed")
             search_error = _errors()[0]

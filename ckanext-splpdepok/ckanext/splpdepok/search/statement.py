@@ -8,6 +8,8 @@ see. The statement returns rows tagged by ``kind``: 0 = total count, 1 = a facet
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,15 +19,35 @@ from ckanext.splpdepok.search.fields import Kind, is_facet_field, kind_of
 from ckanext.splpdepok.search.params import SearchRequest, SortClause
 from ckanext.splpdepok.search.sql import Builder
 from ckanext.splpdepok.search.table import search_index_table
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, psycopg2
 
 KIND_COUNT, KIND_FACET, KIND_DOC = 0, 1, 2
 
 
-@dataclass
+# where the request's own condition and rank go in a statement template (see ``build``)
+_CONDITION = "__splpdepok_condition__"
+_RANK = "__splpdepok_rank__"
+_BIND_RE = re.compile(r"%\((\w+)\)s")
+# the driver's dialect as CKAN's engine has it after connecting (standard_conforming_strings
+# on: a backslash in a literal, e.g. LIKE's ESCAPE, stays single); ``build`` takes the engine's
+_default_dialect = psycopg2.dialect()
+_default_dialect._backslash_escapes = False  # type: ignore[attr-defined]
+_TEMPLATES_MAX = 256
+
+
+@dataclass(frozen=True)
 class Built:
-    statement: Any
+    """The SQL text of one search and its parameters, for the psycopg2 driver as they are."""
+
+    sql: str
+    params: dict[str, Any]
     wants_score: bool
+
+
+@dataclass(frozen=True)
+class _Template:
+    sql: str
+    params: dict[str, Any]
 
 
 def where_clause(request: SearchRequest, text_config: str,
@@ -74,18 +96,68 @@ def _sort_keys(clause: SortClause, rank: Any | None) -> list[Any]:
     return keys
 
 
-def build(request: SearchRequest, text_config: str, now: dt.datetime | None = None) -> Built:
+def build(request: SearchRequest, text_config: str, now: dt.datetime | None = None,
+          dialect: Any = None) -> Built:
     """One statement: the count, the facets and the page, each its own scan of the filters.
 
     Nothing is materialised: the count reads only the narrow row (GIN bitmap plus the filter
     columns), the page is a top-N (or, sorted by date, title or name, read in order from a
     matching btree and stopped after the page), and facets unnest the row's ``facets``.
+
+    Only the condition and the rank are built and compiled per request. The rest of the
+    statement (its shape: sort, facets, fields, page) is compiled once into a template with
+    placeholders for them, and reused by every request of that shape: building and compiling
+    the whole statement cost several ms of Python per search.
     """
-    t = search_index_table
+    dialect = dialect or _default_dialect
     condition, rank = where_clause(request, text_config, now)
-    ranked = rank is not None
     wants_score = "score" in request.fl or any(c.field == "score" for c in request.sort)
-    score = rank if ranked and wants_score else sa.cast(sa.literal(0.0), sa.Float)
+    compiler = dialect.statement_compiler(dialect, None)
+    condition_sql = compiler.process(condition)
+    template = _template(request, rank is not None, wants_score, dialect)
+    sql = template.sql.replace(_CONDITION, condition_sql)
+    if rank is not None:
+        sql = sql.replace(_RANK, compiler.process(rank))
+    return Built(sql=sql, params={**template.params, **_bound(compiler, dialect)},
+                 wants_score=wants_score)
+
+
+def _bound(compiler: Any, dialect: Any) -> dict[str, Any]:
+    """The compiler's parameters as the driver takes them (types' bind processors applied)."""
+    out: dict[str, Any] = {}
+    for bind, name in compiler.bind_names.items():
+        value = bind.effective_value
+        processor = bind.type._cached_bind_processor(dialect)
+        out[name] = processor(value) if processor is not None else value
+    return out
+
+
+_templates: OrderedDict[tuple[Any, ...], _Template] = OrderedDict()
+
+
+def _template(request: SearchRequest, ranked: bool, wants_score: bool,
+              dialect: Any) -> _Template:
+    facet_fields = tuple(request.facet_fields) if request.facet_limit != 0 else ()
+    key = (tuple(request.fl), tuple((c.field, c.descending) for c in request.sort),
+           facet_fields, request.facet_limit, request.facet_mincount, request.rows,
+           request.start, ranked, wants_score, id(dialect))
+    template = _templates.get(key)
+    if template is not None:
+        _templates.move_to_end(key)
+        return template
+    template = _compile_template(request, list(facet_fields), ranked, wants_score, dialect)
+    _templates[key] = template
+    if len(_templates) > _TEMPLATES_MAX:
+        _templates.popitem(last=False)
+    return template
+
+
+def _compile_template(request: SearchRequest, facet_fields: list[str], ranked: bool,
+                      wants_score: bool, dialect: Any) -> _Template:
+    t = search_index_table
+    condition = sa.literal_column(_CONDITION, sa.Boolean)
+    rank = sa.literal_column(_RANK, sa.Float) if ranked else None
+    score = rank if rank is not None and wants_score else sa.cast(sa.literal(0.0), sa.Float)
     parts: list[Any] = [
         sa.select(
             sa.literal(KIND_COUNT).label("kind"), sa.null().label("field"),
@@ -93,14 +165,17 @@ def build(request: SearchRequest, text_config: str, now: dt.datetime | None = No
             sa.cast(sa.null(), JSONB).label("doc"), sa.cast(sa.null(), sa.Float).label("score"),
         ).select_from(t).where(condition)
     ]
-    facet_fields = request.facet_fields if request.facet_limit != 0 else []
     if facet_fields:
         parts.append(_facet_select(request, condition, facet_fields))
     if request.rows > 0:
-        parts.append(_page_select(request, condition, rank if ranked else None, score))
+        parts.append(_page_select(request, condition, rank, score))
     union = sa.union_all(*parts).subquery("answer")
-    statement = sa.select(union).order_by(union.c.kind, union.c.field, union.c.n)
-    return Built(statement=statement, wants_score=wants_score)
+    compiled = sa.select(union).order_by(union.c.kind, union.c.field, union.c.n).compile(
+        dialect=dialect)
+    # the template's own parameters renamed apart from those of the conditions put into it
+    params = {f"t_{name}": value for name, value in _bound(compiled, dialect).items()}
+    sql = _BIND_RE.sub(lambda m: f"%(t_{m.group(1)})s", compiled.string)
+    return _Template(sql=sql, params=params)
 
 
 def _order_keys(request: SearchRequest, rank: Any | None) -> list[tuple[Any, bool]]:
@@ -166,7 +241,8 @@ def _facet_select(request: SearchRequest, condition: Any,
             sa.select(element.c.term, sa.func.count().label("n"))
             .select_from(t.join(element, sa.true()))
             .where(condition)
-            .where(sa.func.split_part(element.c.term, "=", 1).in_(narrow))
+            .where(sa.func.split_part(element.c.term, "=", 1) == sa.any_(
+                sa.bindparam("facet_fields", narrow, type_=ARRAY(sa.Text))))
             .group_by(element.c.term)
             .subquery("facet_terms")
         )
