@@ -83,6 +83,9 @@ class Runner:
         self.client = client_factory or build_client_factory(target, self.token)
         self.builder = PayloadBuilder(target)
         self.counts: dict[str, int] = dict.fromkeys(COUNT_KEYS, 0)
+        # the ledger rows of the run's work, read in bulk once (the session keeps them
+        # across commits): no query per answer
+        self._entries: dict[str, LedgerEntry] = {}
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -105,8 +108,20 @@ class Runner:
                                       error=self._safe(error) if error else None, diff=diff))
 
     def _ledger(self, package_id: str) -> LedgerEntry | None:
+        entry = self._entries.get(package_id)
+        if entry is not None:
+            return entry
         return model.Session.query(LedgerEntry).filter_by(
             target_id=self.target.id, package_id=package_id).one_or_none()
+
+    def _load_entries(self, work: list[planner.Step]) -> None:
+        """Read the ledger rows of ``work`` in a few queries instead of one per dataset."""
+        t = LedgerEntry.__table__
+        ids = [step.package_id for step in work]
+        for start in range(0, len(ids), 1000):
+            for entry in model.Session.query(LedgerEntry).filter(
+                    t.c.target_id == self.target.id, t.c.package_id.in_(ids[start:start + 1000])):
+                self._entries[entry.package_id] = entry
 
     # -- life cycle ----------------------------------------------------------------------
 
@@ -158,6 +173,7 @@ class Runner:
             elif step.action == planner.FORGET:
                 model.Session.query(LedgerEntry).filter_by(
                     target_id=self.target.id, package_id=step.package_id).delete()
+        self._load_entries(work)
         self._write_ahead([s for s in work if s.action == planner.CREATE])
         model.Session.commit()
         self._push(work, prepared)
@@ -223,6 +239,7 @@ class Runner:
             if entry is None:
                 entry = LedgerEntry(target_id=self.target.id, package_id=step.package_id)
                 model.Session.add(entry)
+                self._entries[step.package_id] = entry
             entry.package_name, entry.remote_name = step.package_name, step.remote_name
             if entry.status != planner.CONFLICT:
                 entry.status = planner.PENDING
