@@ -25,8 +25,6 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +39,12 @@ from tests.support.live_server import (  # noqa: E402
     portal_settings,
     reset_database,
 )
+from tests.support.search_count import INDEX_TABLE, counting_index_selects  # noqa: E402
 
 DATASETS = int(os.environ.get("SPLPDEPOK_BENCH_DATASETS", "2000"))
 CLIENTS = int(os.environ.get("SPLPDEPOK_BENCH_CLIENTS", "8"))
 SECONDS = float(os.environ.get("SPLPDEPOK_BENCH_SECONDS", "10"))
 WORD = "penduduk"
-INDEX_TABLE = "splpdepok_search_index"
 WORDS = (
     "kesehatan pendidikan penduduk kemiskinan jalan jembatan anggaran belanja pendapatan "
     "pajak retribusi puskesmas rumah sakit sekolah dasar menengah guru murid banjir sampah "
@@ -138,29 +136,6 @@ def _public_demo_datasets() -> list[str]:
 
 
 # --- searches per dataset page (in this process, same app and database) ----------------------
-
-@contextmanager
-def counting_index_selects() -> Iterator[list[str]]:
-    """Every SELECT statement on the search index table run meanwhile (the search backend
-    runs one per search)."""
-    import sqlalchemy as sa
-    from ckan import model
-
-    seen: list[str] = []
-
-    def before(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        text = statement.lstrip().lower()
-        if INDEX_TABLE in text and (text.startswith("select") or text.startswith("with")):
-            seen.append(statement)
-
-    engine = model.meta.engine
-    assert engine is not None
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
-
 
 def _searches_per_page(app: Any, names: list[str]) -> list[int]:
     from werkzeug.test import Client
