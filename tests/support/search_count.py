@@ -13,8 +13,8 @@ INDEX_TABLE = "splpdepok_search_index"
 def counting_index_selects() -> Iterator[list[str]]:
     """The SELECT statements on the search index table run inside the block (a list that
     grows while the block runs)."""
-    import sqlalchemy as sa
     from ckan import model
+    from sqlalchemy import event
 
     seen: list[str] = []
 
@@ -25,8 +25,8 @@ def counting_index_selects() -> Iterator[list[str]]:
 
     engine = model.meta.engine
     assert engine is not None, "CKAN's engine is not configured"
-    sa.event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "before_cursor_execute", before)
     try:
         yield seen
     finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "before_cursor_execute", before)
