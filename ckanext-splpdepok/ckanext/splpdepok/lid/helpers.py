@@ -31,12 +31,21 @@ def splpdepok_lid_plan_status_label(status: str) -> str:
 
 
 def splpdepok_lids_for_dataset(package_id: str) -> list[dict[str, Any]]:
-    """The LIDs serving a dataset that the current visitor may see."""
+    """The LIDs serving a dataset that the current visitor may see: ``splpdepok_lid_list``'s
+    entries (same visibility rules, order and limit of 100) without its total and facets, which
+    the dataset page does not show (five more queries on every dataset page)."""
     if not package_id:
         return []
-    result = tk.get_action("splpdepok_lid_list")(request_context(),
-                                                 {"dataset": package_id, "limit": 100})
-    return result["results"]
+    from ckanext.splpdepok.common.roles import user_obj
+    from ckanext.splpdepok.lid.logic import entries
+    from ckanext.splpdepok.lid.model import Lid
+
+    context = request_context()
+    filters = {"dataset": package_id}
+    tk.check_access("splpdepok_lid_list", context, filters)
+    query = entries.search(filters, user_obj(context.get("user")), context)
+    return [entries.lid_dict(lid, context)
+            for lid in query.order_by(Lid.name, Lid.id).limit(100).all()]
 
 
 def splpdepok_lid_datasets(package_ids: list[str]) -> list[dict[str, str]]:
