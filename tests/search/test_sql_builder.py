@@ -159,7 +159,7 @@ def test_statement_applies_filters_before_counting_and_facets() -> None:
     sql = built.sql
     # count, facets and page each apply every filter (no shared, materialised set)
     assert "matched" not in sql
-    assert sql.count("label_public") == 3 and sql.count("capacity =") == 3
+    assert sql.count("label_public") == 4 and sql.count("capacity =") == 4  # count in 2 parts
     # every placeholder of the SQL has its value; the template's are apart from the request's
     assert set(re.findall(r"%\((\w+)\)s", sql)) == set(built.params)
     assert "sungai" in built.params.values() and "public" in built.params.values()

@@ -24,6 +24,9 @@ from ckanext.splpdepok.search.fields import (
     solr_date,
 )
 
+# The single-valued fields CKAN filters every search on, mirrored as columns (table.SCALAR_COLUMNS)
+SCALAR_FIELDS = ("site_id", "state", "capacity", "dataset_type")
+
 # Fields whose text goes to the lowest-weight part of the tsvector (Solr copies them to "text").
 _REST_TEXT_PREFIXES = ("extras_", "res_extras_", "vocab_")
 _REST_TEXT_FIELDS = frozenset({
@@ -43,6 +46,7 @@ class IndexRow:
     capacity: str | None
     dataset_type: str | None
     label_public: bool
+    scalars_exact: bool
     terms: list[str]
     facets: list[str]
     fields: dict[str, list[str]]
@@ -62,6 +66,7 @@ class IndexRow:
             "index_id": self.index_id, "id": self.id, "name": self.name,
             "site_id": self.site_id, "state": self.state, "capacity": self.capacity,
             "dataset_type": self.dataset_type, "label_public": self.label_public,
+            "scalars_exact": self.scalars_exact,
             "terms": self.terms, "facets": self.facets,
             "fields": self.fields, "texts": self.texts,
             "nums": self.nums,
@@ -205,6 +210,7 @@ def build_row(doc: dict[str, Any]) -> IndexRow:
         capacity=_scalar(fields.get("capacity")),
         dataset_type=_scalar(fields.get("dataset_type")),
         label_public="public" in fields.get("permission_labels", []),
+        scalars_exact=all(len(fields.get(name, ())) == 1 for name in SCALAR_FIELDS),
         terms=_terms(fields, texts, nums),
         facets=sorted({f"{name}={value}" for name, values in fields.items()
                        if is_facet_field(name) for value in values}),

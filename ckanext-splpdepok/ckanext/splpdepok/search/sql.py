@@ -65,6 +65,9 @@ class Builder:
     # positive text queries met while building (used for ranking)
     rank_queries: list[Any] = field(default_factory=list)
     collect_rank: bool = True
+    # build for rows whose scalar columns hold their field's one value (``scalars_exact``):
+    # a scalar filter is then the column comparison alone
+    exact_scalars: bool = False
 
     # --- public ------------------------------------------------------------------------------
 
@@ -221,6 +224,8 @@ class Builder:
             return self.table.c.label_public
         if fld in SCALAR_COLUMNS:
             column = self.table.c[fld]
+            if self.exact_scalars:
+                return column == value
             return sa.or_(column == value, sa.and_(column.is_(None), contains))
         return contains
 

@@ -26,6 +26,7 @@ KIND_COUNT, KIND_FACET, KIND_DOC = 0, 1, 2
 
 # where the request's own condition and rank go in a statement template (see ``build``)
 _CONDITION = "__splpdepok_condition__"
+_EXACT_CONDITION = "__splpdepok_exact_condition__"
 _RANK = "__splpdepok_rank__"
 _BIND_RE = re.compile(r"%\((\w+)\)s")
 # the driver's dialect as CKAN's engine has it after connecting (standard_conforming_strings
@@ -50,8 +51,8 @@ class _Template:
     params: dict[str, Any]
 
 
-def where_clause(request: SearchRequest, text_config: str,
-                 now: dt.datetime | None = None) -> tuple[Any, Any | None]:
+def where_clause(request: SearchRequest, text_config: str, now: dt.datetime | None = None,
+                 exact_scalars: bool = False) -> tuple[Any, Any | None]:
     """(condition, rank expression or None without a text query) for q + every fq.
 
     The rank reads ``rank_vector`` (title and tags, CKAN's boosted fields, kept in the row),
@@ -60,9 +61,10 @@ def where_clause(request: SearchRequest, text_config: str,
     ordered by the next sort key (CKAN's default: most recently modified first).
     """
     t = search_index_table
-    q_builder = Builder(text_config=text_config, table=t, now=now)
+    q_builder = Builder(text_config=text_config, table=t, now=now, exact_scalars=exact_scalars)
     conds = [q_builder.condition(request.q, request.min_should)]
-    fq_builder = Builder(text_config=text_config, table=t, now=now, collect_rank=False)
+    fq_builder = Builder(text_config=text_config, table=t, now=now, collect_rank=False,
+                         exact_scalars=exact_scalars)
     conds.extend(fq_builder.condition(fq) for fq in request.fqs)
     conds = [c for c in conds if c is not None]
     condition = sa.and_(*conds) if len(conds) > 1 else conds[0]
@@ -114,8 +116,9 @@ def build(request: SearchRequest, text_config: str, now: dt.datetime | None = No
     wants_score = "score" in request.fl or any(c.field == "score" for c in request.sort)
     compiler = dialect.statement_compiler(dialect, None)
     condition_sql = compiler.process(condition)
+    exact_sql = compiler.process(where_clause(request, text_config, now, exact_scalars=True)[0])
     template = _template(request, rank is not None, wants_score, dialect)
-    sql = template.sql.replace(_CONDITION, condition_sql)
+    sql = template.sql.replace(_EXACT_CONDITION, exact_sql).replace(_CONDITION, condition_sql)
     if rank is not None:
         sql = sql.replace(_RANK, compiler.process(rank))
     return Built(sql=sql, params={**template.params, **_bound(compiler, dialect)},
@@ -158,12 +161,22 @@ def _compile_template(request: SearchRequest, facet_fields: list[str], ranked: b
     condition = sa.literal_column(_CONDITION, sa.Boolean)
     rank = sa.literal_column(_RANK, sa.Float) if ranked else None
     score = rank if rank is not None and wants_score else sa.cast(sa.literal(0.0), sa.Float)
+    # the count in two parts: rows whose scalar columns are exact (CKAN's own documents: the
+    # filter columns come from a partial index, an index-only scan when nothing else is asked)
+    # and the others (a plugin's multi-valued state or site_id), with the full condition
+    exact = sa.literal_column(_EXACT_CONDITION, sa.Boolean)
+    count = (
+        sa.select(sa.func.count()).select_from(t)
+        .where(sa.and_(t.c.scalars_exact, exact)).scalar_subquery()
+        + sa.select(sa.func.count()).select_from(t)
+        .where(sa.and_(sa.not_(t.c.scalars_exact), condition)).scalar_subquery()
+    )
     parts: list[Any] = [
         sa.select(
             sa.literal(KIND_COUNT).label("kind"), sa.null().label("field"),
-            sa.null().label("value"), sa.func.count().label("n"),
+            sa.null().label("value"), count.label("n"),
             sa.cast(sa.null(), JSONB).label("doc"), sa.cast(sa.null(), sa.Float).label("score"),
-        ).select_from(t).where(condition)
+        )
     ]
     if facet_fields:
         parts.append(_facet_select(request, condition, facet_fields))

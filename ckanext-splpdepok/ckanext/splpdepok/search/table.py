@@ -10,6 +10,7 @@ behind the migration's back.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from ckanext.splpdepok.search.documents import SCALAR_FIELDS
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 
 metadata = sa.MetaData()
@@ -17,7 +18,7 @@ metadata = sa.MetaData()
 TABLE_NAME = "splpdepok_search_index"
 
 # Single-valued fields mirrored as columns: ``field:value`` on them is a column comparison.
-SCALAR_COLUMNS = ("site_id", "state", "capacity", "dataset_type")
+SCALAR_COLUMNS = SCALAR_FIELDS
 PUBLIC_LABEL = "public"
 
 search_index_table = sa.Table(
@@ -35,6 +36,9 @@ search_index_table = sa.Table(
     # "public" in permission_labels (the label of every public active dataset): a flag is
     # far cheaper per row than any array or jsonb test; other labels are read from ``fields``
     sa.Column("label_public", sa.Boolean, nullable=False),
+    # every scalar column holds its field's one value (all of CKAN's own documents): the count
+    # then reads the filter columns from a partial index alone (index-only scan), see statement
+    sa.Column("scalars_exact", sa.Boolean, nullable=False),
     # every field as {"field": ["value", ...]}; exact matches and facets read it
     sa.Column("fields", JSONB, nullable=False),
     # analysed text fields (title, notes, extras_*, res_name ...) for per-field text matching

@@ -12,6 +12,8 @@ most of a 400 MB heap. Now:
 - ``terms`` also holds numbers (``field~n``), present fields (``field?``) and long values
   (``field#md5``), so every exact filter is answered by its GIN index and the GIN index over the
   whole ``fields`` jsonb (the most expensive one to write) goes;
+- ``scalars_exact`` marks rows whose site_id, state, capacity and dataset_type columns hold
+  their field's one value: counts read those filters from a partial index;
 - btree indexes match the sort orders the statement uses, tie-break and NULL order included,
   so a page of ``*:*`` by date, title or name is read from the index and stops after the page.
 
@@ -64,7 +66,7 @@ def _recompute_rows() -> None:
     cfg = text_config()
     update = sa.text(
         f"UPDATE {TABLE} SET terms = array_to_tsvector(CAST(:terms AS text[])), "
-        "facets = CAST(:facets AS text[]), "
+        "facets = CAST(:facets AS text[]), scalars_exact = :scalars_exact, "
         f"rank_vector = setweight(to_tsvector('{cfg}'::regconfig, :text_a), 'A') || "
         f"setweight(to_tsvector('{cfg}'::regconfig, :text_b), 'B') "
         "WHERE index_id = :index_id")
@@ -79,6 +81,7 @@ def _recompute_rows() -> None:
         for index_id, doc in batch:
             row = build_row(doc)
             params.append({"index_id": index_id, "terms": row.terms, "facets": row.facets,
+                           "scalars_exact": row.scalars_exact,
                            "text_a": row.text_a, "text_b": row.text_b})
         bind.execute(update, params)
         last = batch[-1][0]
@@ -89,6 +92,8 @@ def upgrade() -> None:
                                    server_default=sa.text("''::tsvector")))
     op.add_column(TABLE, sa.Column("facets", ARRAY(sa.Text), nullable=False,
                                    server_default=sa.text("'{}'::text[]")))
+    op.add_column(TABLE, sa.Column("scalars_exact", sa.Boolean, nullable=False,
+                                   server_default=sa.false()))
     for column in OUT_OF_LINE:
         op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN {column} SET STORAGE EXTENDED")
     for column in IN_ROW:
@@ -102,9 +107,16 @@ def upgrade() -> None:
     _recompute_rows()
     for name, columns in SORT_INDEXES.items():
         op.execute(f"CREATE INDEX {TABLE}_{name} ON {TABLE} ({columns})")
+    # the count's two parts (statement.py): filter columns of exact rows, the few others
+    op.execute(f"CREATE INDEX {TABLE}_filters_idx ON {TABLE} "
+               "(label_public, capacity, state, site_id, dataset_type) WHERE scalars_exact")
+    op.execute(f"CREATE INDEX {TABLE}_inexact_idx ON {TABLE} (index_id) "
+               "WHERE NOT scalars_exact")
 
 
 def downgrade() -> None:
+    for name in ("filters_idx", "inexact_idx"):
+        op.execute(f"DROP INDEX IF EXISTS {TABLE}_{name}")
     for name in SORT_INDEXES:
         op.execute(f"DROP INDEX IF EXISTS {TABLE}_{name}")
     op.create_index(f"{TABLE}_modified_idx", TABLE, ["metadata_modified"])
@@ -115,5 +127,6 @@ def downgrade() -> None:
     for column in ("fields", "search_vector", "terms", "nums"):
         op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN {column} SET STORAGE MAIN")
     op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN doc SET STORAGE EXTERNAL")
+    op.drop_column(TABLE, "scalars_exact")
     op.drop_column(TABLE, "facets")
     op.drop_column(TABLE, "rank_vector")
