@@ -18,6 +18,19 @@ MIGRATIONS = Path(ckanext.splpdepok.__file__).parent / "migration"
 OUR_PLUGINS = ("splpdepok_search", "splpdepok")
 
 
+def migrate(plugin: str, version: str, *, down: bool = False) -> None:
+    """Moves one of our plugins' migrations to ``version`` (tests of a migration itself)."""
+    from ckan import model
+
+    original = model.repo._alembic_ini
+    model.repo._alembic_ini = str(MIGRATIONS / plugin / "alembic.ini")
+    try:
+        model.Session.remove()
+        (model.repo.downgrade_db if down else model.repo.upgrade_db)(version)
+    finally:
+        model.repo._alembic_ini = original
+
+
 def upgrade_our_plugins() -> None:
     from ckan import model
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -14,6 +14,7 @@ from ckan import model
 
 from tests.schema.plugin_config import PRESETS, PROFILES, SCHEMA
 from tests.support.live_server import portal_plugins, portal_settings
+from tests.support.loopback import LoopbackServer
 from tests.support.remote_ckan import RemoteCkan
 
 FAST = {"ckanext.splpdepok.sync.backoff_seconds": "0.01",
@@ -170,11 +171,8 @@ class Proxy:
 
             do_GET = do_POST = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._server = LoopbackServer(Handler)
+        self.url = self._server.url
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._server.stop()

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from ckan import model
 
-from tests.pytest_splpdepok import MIGRATIONS
+from tests.pytest_splpdepok import MIGRATIONS, migrate
 from tests.registration.conftest import found, make_org
 
 
@@ -28,13 +28,7 @@ def _before_0004() -> str:
 
 
 def _migrate(version: str, *, down: bool = False) -> None:
-    original = model.repo._alembic_ini
-    model.repo._alembic_ini = str(MIGRATIONS / "splpdepok" / "alembic.ini")
-    try:
-        model.Session.remove()
-        (model.repo.downgrade_db if down else model.repo.upgrade_db)(version)
-    finally:
-        model.repo._alembic_ini = original
+    migrate("splpdepok", version, down=down)
 
 
 @pytest.fixture

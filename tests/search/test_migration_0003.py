@@ -10,19 +10,13 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories, helpers
 
-from tests.pytest_splpdepok import MIGRATIONS
+from tests.pytest_splpdepok import migrate
 
 TABLE = "splpdepok_search_index"
 
 
 def _migrate(version: str, *, down: bool = False) -> None:
-    original = model.repo._alembic_ini
-    model.repo._alembic_ini = str(MIGRATIONS / "splpdepok_search" / "alembic.ini")
-    try:
-        model.Session.remove()
-        (model.repo.downgrade_db if down else model.repo.upgrade_db)(version)
-    finally:
-        model.repo._alembic_ini = original
+    migrate("splpdepok_search", version, down=down)
 
 
 @pytest.fixture

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 import requests
 
+from tests.support.loopback import LoopbackServer
 from tests.sync.faults import FaultProxy
 
 
@@ -49,14 +49,11 @@ class Upstream:
 
             do_GET = do_POST = _echo
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._server = LoopbackServer(Handler)
+        self.url = self._server.url
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._server.stop()
 
 
 @pytest.fixture
