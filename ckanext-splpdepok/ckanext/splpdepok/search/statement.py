@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -136,6 +137,7 @@ def _bound(compiler: Any, dialect: Any) -> dict[str, Any]:
 
 
 _templates: OrderedDict[tuple[Any, ...], _Template] = OrderedDict()
+_templates_lock = threading.Lock()
 
 
 def _template(request: SearchRequest, ranked: bool, wants_score: bool,
@@ -144,14 +146,16 @@ def _template(request: SearchRequest, ranked: bool, wants_score: bool,
     key = (tuple(request.fl), tuple((c.field, c.descending) for c in request.sort),
            facet_fields, request.facet_limit, request.facet_mincount, request.rows,
            request.start, ranked, wants_score, id(dialect))
-    template = _templates.get(key)
-    if template is not None:
-        _templates.move_to_end(key)
-        return template
+    with _templates_lock:  # web workers run threads (gunicorn --threads 4)
+        template = _templates.get(key)
+        if template is not None:
+            _templates.move_to_end(key)
+            return template
     template = _compile_template(request, list(facet_fields), ranked, wants_score, dialect)
-    _templates[key] = template
-    if len(_templates) > _TEMPLATES_MAX:
-        _templates.popitem(last=False)
+    with _templates_lock:
+        _templates[key] = template
+        if len(_templates) > _TEMPLATES_MAX:
+            _templates.popitem(last=False)
     return template
 
 
